@@ -1,0 +1,44 @@
+# The README's commands. Each target bootstraps .venv from pyproject.toml first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= hub-demo-2026
+
+.PHONY: setup run test bench lint messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/hub migrate --noinput
+	$(BIN)/hub demo --if-empty --password $(DEMO_PASSWORD)
+	$(BIN)/hub collectstatic --noinput --verbosity 0
+	$(BIN)/hub serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m tests.bench
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Needs GNU gettext (msgfmt); the compiled .mo files are committed so users do not.
+messages: setup
+	cd hub && ../$(BIN)/hub makemessages -l zh_Hans -l en --ignore 'core/demo/*'
+	cd plugins && for p in */; do (cd $$p && ../../$(BIN)/hub makemessages -l zh_Hans -l en); done
+	$(BIN)/hub compilemessages
+
+clean:
+	rm -rf $(VENV) var

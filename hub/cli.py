@@ -1,0 +1,33 @@
+"""The ``hub`` command: the project's manage.py, with the hub's own commands listed first."""
+
+import os
+import sys
+
+HUB_COMMANDS = """\
+Hub commands:
+  hub serve [--host H] [--port P]     serve the hub (ASGI, HTTP and websockets)
+  hub demo [--password PW]            load demo departments, people, spaces and documents
+  hub import org FILE [--dry-run] [--deactivate-missing]
+                                      import departments and people from CSV or YAML
+  hub import --help                   every importer (plugins add more)
+  hub report feedback --month YYYY-MM monthly feedback summary (plugins add reports)
+  hub migrate, hub createsuperuser, hub shell, ...   every Django command works too
+
+Data lives in HUB_DATA_DIR (default ./var). See README.md for the environment variables.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"} and len(args) == 1:
+        sys.stdout.write(HUB_COMMANDS + "\n")
+        if not args:
+            return
+    execute_from_command_line(["hub", *args])
+
+
+if __name__ == "__main__":
+    main()

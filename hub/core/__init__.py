@@ -1,0 +1,1 @@
+"""The core app: organisation, spaces, Markdown documents, revisions and permissions."""

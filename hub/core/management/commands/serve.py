@@ -1,0 +1,21 @@
+"""``hub serve``: run the ASGI app with uvicorn (HTTP and websockets)."""
+
+import uvicorn
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve the hub over HTTP and websockets (uvicorn, ASGI)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
+        parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+
+    def handle(self, *args, host: str, port: int, workers: int, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        self.stdout.write(f"Hub is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+        uvicorn.run("hub.asgi:application", host=host, port=port, workers=workers, lifespan="off")

@@ -1,0 +1,65 @@
+"""Markdown to safe HTML: markdown-it-py with raw HTML off, then the nh3 sanitizer.
+
+Tables, strikethrough and task lists are on; links keep only safe schemes (http, https,
+mailto and relative URLs) and external links get ``rel="noopener noreferrer"``.
+"""
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "kbd", "li", "ol", "p",
+    "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
+    "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "input": {"type", "checked", "disabled"},
+    "li": {"class"},
+    "ul": {"class"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+}
+SAFE_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .use(tasklists_plugin, enabled=False)
+    )
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        allowed = {"task-list-item", "contains-task-list", "task-list-item-checkbox"}
+        if tag == "code":
+            return value if value.startswith("language-") and value[9:].isidentifier() else None
+        return " ".join(part for part in value.split() if part in allowed) or None
+    if attribute == "type":
+        return value if value == "checkbox" else None
+    if attribute == "style":
+        # markdown-it only writes column alignment.
+        return value if value in {"text-align:left", "text-align:center", "text-align:right"} else None
+    return value
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown source to sanitized HTML, safe to mark safe in a template."""
+    html = _parser().render(source or "")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=SAFE_URL_SCHEMES,
+        attribute_filter=_keep_attribute,
+        link_rel="noopener noreferrer",
+    )

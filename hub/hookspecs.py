@@ -1,0 +1,102 @@
+"""The whole plugin API: every ``hub_*`` hook, one docstring each.
+
+Vocabulary (after Wagtail): ``hub_register_<things>`` returns a list of items (see
+``hub.items``); ``hub_construct_<thing>`` edits a list in place; ``hub_<noun>_<past
+participle>`` is an event that already happened (fired after the transaction commits,
+return value ignored); ``firstresult`` only for decisions. Core features implement these
+hooks in their own ``hub_hooks.py`` exactly like plugins do. Call hooks only through
+``hub.plugins.collect``/``notify``/``decide``, which isolate a failing plugin.
+
+This module must not import Django models: settings import it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.urls import URLPattern, URLResolver
+    from wagtail.models import Revision
+
+    from hub.core.models import DocumentPage, SpacePage, User
+    from hub.items import Action, Fragment, NavItem, Subcommand, Widget
+
+hookspec = pluggy.HookspecMarker("hub")
+hookimpl = pluggy.HookimplMarker("hub")
+
+
+@hookspec
+def hub_register_nav_items(request: HttpRequest) -> list[NavItem]:
+    """Add links to the header navigation for this request's user."""
+
+
+@hookspec
+def hub_construct_nav_items(request: HttpRequest, items: list[NavItem]) -> None:
+    """Edit the collected navigation items in place (remove, rename, reorder)."""
+
+
+@hookspec
+def hub_register_home_widgets(request: HttpRequest) -> list[Widget]:
+    """Add widgets to the home dashboard; return none for users who may not see them."""
+
+
+@hookspec
+def hub_register_document_actions(request: HttpRequest, document: DocumentPage) -> list[Action]:
+    """Add buttons to a document page; the user can already view ``document``."""
+
+
+@hookspec
+def hub_register_template_fragments(
+    slot: str, request: HttpRequest, context: dict[str, Any]
+) -> list[Fragment]:
+    """Insert HTML into a named slot of the page templates (``{% hub_slot "name" %}``).
+
+    Slots: ``head``, ``body_end``, ``home_sidebar``, ``space_sidebar``,
+    ``document_sidebar``, ``document_footer``.
+    """
+
+
+@hookspec
+def hub_register_urls() -> list[URLPattern | URLResolver]:
+    """Add URL patterns, mounted at the site root; prefix them with the plugin's name."""
+
+
+@hookspec
+def hub_register_importers() -> list[Subcommand]:
+    """Add ``hub import <name>`` subcommands (the core adds ``org``)."""
+
+
+@hookspec
+def hub_register_reports() -> list[Subcommand]:
+    """Add ``hub report <name>`` subcommands."""
+
+
+@hookspec(firstresult=True)
+def hub_permission_check(user: User, action: str, obj: Any) -> bool | None:
+    """Decide whether ``user`` may do ``action`` ("view", "edit", "admin") on ``obj``.
+
+    Return True or False to decide, None to leave it to the next plugin; the core rules
+    answer last. Listings apply the core rules in the query and then drop objects a
+    plugin denies, so a plugin can hide objects everywhere but grants show only on
+    direct access.
+    """
+
+
+@hookspec
+def hub_document_saved(
+    document: DocumentPage, revision: Revision, user: User | None, created: bool
+) -> None:
+    """A document was saved as a new revision (``created`` on its first revision)."""
+
+
+@hookspec
+def hub_document_published(document: DocumentPage, revision: Revision, user: User | None) -> None:
+    """A document's status changed to published."""
+
+
+@hookspec
+def hub_space_created(space: SpacePage) -> None:
+    """A space was created (by the org import, a user or the admin)."""

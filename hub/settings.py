@@ -1,0 +1,196 @@
+"""The one settings module, driven by environment variables (12-factor).
+
+Every variable is listed in the README's configuration table. Data (database, media,
+search index, the generated secret key) lives under ``HUB_DATA_DIR`` (default ``./var``).
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from hub.plugins import plugin_apps
+from hub.themes import theme_chain
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(os.environ.get("HUB_DATA_DIR", BASE_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use HUB_SECRET_KEY, else one generated once and kept in the data folder."""
+    if os.environ.get("HUB_SECRET_KEY"):
+        return os.environ["HUB_SECRET_KEY"]
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("HUB_DEBUG")
+ALLOWED_HOSTS = env_list("HUB_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("HUB_CSRF_TRUSTED_ORIGINS")
+
+# Plugins: first-party ones are listed here; entry points of group "hub" are added by
+# hub.plugins without importing them (phase 1 of discovery, see docs/writing_plugins.md).
+HUB_PLUGINS = env_list("HUB_PLUGINS", "plugins.feedback")
+HUB_BLOCKED_PLUGINS = env_list("HUB_BLOCKED_PLUGINS")
+HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
+
+INSTALLED_APPS = [
+    "hub.core",
+    *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "channels",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.core.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hub.urls"
+ASGI_APPLICATION = "hub.asgi.application"
+
+# Themes: HUB_THEME selects one folder of themes/; it falls back to its parents.
+HUB_THEME = os.environ.get("HUB_THEME", "default")
+try:
+    THEMES = theme_chain(BASE_DIR / "themes", HUB_THEME)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [theme.path / "templates" for theme in THEMES],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hub.core.context_processors.hub",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL",
+        default=f"sqlite:///{DATA_DIR / 'hub.sqlite3'}",
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests run on an on-disk SQLite file, like production, not in memory.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+AUTH_USER_MODEL = "core.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = os.environ.get("HUB_LANGUAGE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [BASE_DIR / "hub" / "locale"]
+TIME_ZONE = os.environ.get("HUB_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [(f"themes/{theme.name}", theme.path / "static") for theme in THEMES]
+# The embedded default serves files straight from the finders; `hub collectstatic`
+# fills STATIC_ROOT for a proxy in front of a scaled-out site.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+# Media is never served as-is: attachments go through a permission-checked view.
+MEDIA_URL = "/media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+HUB_MAX_ATTACHMENT_BYTES = int(os.environ.get("HUB_MAX_ATTACHMENT_MB", "25")) * 1024 * 1024
+
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+WAGTAIL_SITE_NAME = os.environ.get("HUB_SITE_NAME", "Hub")
+WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_I18N_ENABLED = False
+TAGGIT_CASE_INSENSITIVE = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("HUB_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "hub": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
+    },
+}
+
+# Per-plugin settings, read with hub.plugins.plugin_config(name).
+try:
+    HUB_PLUGIN_CONFIG = json.loads(os.environ.get("HUB_PLUGIN_CONFIG", "{}"))
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"HUB_PLUGIN_CONFIG is not valid JSON: {error}") from error

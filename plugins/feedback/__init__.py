@@ -1,0 +1,1 @@
+"""Feedback box: employees send (optionally anonymous) feedback to a department, which triages it."""
