@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in {"-h", "--help", "help"} and len(args) == 1:
+    if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
         sys.stdout.write(HUB_COMMANDS + "\n")
         if not args:
             return

@@ -62,4 +62,3 @@ def connect() -> None:
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="hub_revision_saved")
     post_save.connect(_space_saved, sender=SpacePage, dispatch_uid="hub_space_created")
     post_page_move.connect(_page_moved, dispatch_uid="hub_page_moved")
-

@@ -37,10 +37,19 @@ def hub_register_importers() -> list[Subcommand]:
 def hub_register_document_actions(request, document) -> list[Action]:
     from hub.core.permissions import can
 
-    actions = [Action("history", _("History"), reverse("document_history", args=[document.pk]), order=50)]
+    actions = [
+        Action("history", _("History"), reverse("document_history", args=[document.pk]), order=50)
+    ]
     if can(request.user, "edit", document):
-        actions.insert(0, Action("edit", _("Edit"), reverse("document_edit", args=[document.pk]), order=10))
+        actions.insert(
+            0, Action("edit", _("Edit"), reverse("document_edit", args=[document.pk]), order=10)
+        )
         actions.append(
-            Action("new_child", _("New sub-page"), reverse("document_create", args=[document.pk]), order=60)
+            Action(
+                "new_child",
+                _("New sub-page"),
+                reverse("document_create", args=[document.pk]),
+                order=60,
+            )
         )
     return actions

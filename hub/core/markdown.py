@@ -48,7 +48,9 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if value == "checkbox" else None
     if attribute == "style":
         # markdown-it only writes column alignment.
-        return value if value in {"text-align:left", "text-align:center", "text-align:right"} else None
+        return (
+            value if value in {"text-align:left", "text-align:center", "text-align:right"} else None
+        )
     return value
 
 

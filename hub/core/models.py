@@ -174,7 +174,11 @@ class SpaceMembership(models.Model):
         related_name="space_memberships",
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="space_memberships"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="space_memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
 
@@ -257,7 +261,9 @@ class DocumentPage(Page):
         parent_path = self.path[: -self.steplen] if self.path else None
         if not parent_path:
             return None
-        prefixes = [parent_path[:end] for end in range(self.steplen, len(parent_path) + 1, self.steplen)]
+        prefixes = [
+            parent_path[:end] for end in range(self.steplen, len(parent_path) + 1, self.steplen)
+        ]
         return SpacePage.objects.filter(path__in=prefixes).first()
 
     def serve(self, request, *args, **kwargs):
@@ -268,15 +274,15 @@ class DocumentPage(Page):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # A random name on disk: the original name is kept in the database only.
-    return f"attachments/{instance.document_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return (
+        f"attachments/{instance.document_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    )
 
 
 class Attachment(models.Model):
     """A file or image attached to a document, served only through a permission check."""
 
-    document = models.ForeignKey(
-        DocumentPage, on_delete=models.CASCADE, related_name="attachments"
-    )
+    document = models.ForeignKey(DocumentPage, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)

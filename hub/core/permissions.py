@@ -122,7 +122,7 @@ def core_check(user: User, action: str, obj: Any) -> bool:
 
 
 def can(user: User, action: str, obj: Any) -> bool:
-    """May ``user`` do ``action`` on ``obj``? Plugins may decide first; the core rule answers last."""
+    """May ``user`` do ``action`` on ``obj``? Plugins decide first, the core rule last."""
     return bool(plugins.decide("hub_permission_check", user=user, action=action, obj=obj))
 
 

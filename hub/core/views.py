@@ -221,7 +221,9 @@ def _parent_for_new_document(request: HttpRequest, parent_id: int) -> Page:
     return parent
 
 
-def _status_allowed(request: HttpRequest, form: DocumentForm, document: DocumentPage | None) -> bool:
+def _status_allowed(
+    request: HttpRequest, form: DocumentForm, document: DocumentPage | None
+) -> bool:
     if form.cleaned_data["status"] != DocumentPage.Status.ARCHIVED:
         return True
     if document is not None and can(request.user, "admin", document):
@@ -440,4 +442,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
-

@@ -1,3 +1,5 @@
+"""App config of the feedback box; the hub registers its ``hub_hooks`` module in ready()."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

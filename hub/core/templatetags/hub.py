@@ -17,4 +17,4 @@ def hub_slot(context, slot: str) -> str:
         "hub_register_template_fragments", slot=slot, request=request, context=context.flatten()
     )
     # Fragments are trusted plugin output; plugins escape what they interpolate.
-    return mark_safe("".join(fragment.html for fragment in fragments))  # noqa: S308
+    return mark_safe("".join(fragment.html for fragment in fragments))

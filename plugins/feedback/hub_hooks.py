@@ -1,0 +1,32 @@
+"""The feedback box's hook implementations: everything that connects it to the hub."""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from hub import hookimpl
+from hub.items import NavItem, Subcommand, Widget
+from plugins.feedback.report import feedback_report
+from plugins.feedback.widgets import inbox_widget, my_feedback_widget
+
+
+@hookimpl
+def hub_register_urls() -> list:
+    return [path("feedback/", include("plugins.feedback.urls"))]
+
+
+@hookimpl
+def hub_register_nav_items(request) -> list[NavItem]:
+    return [NavItem("feedback", _("Feedback"), reverse("feedback:mine"), order=50)]
+
+
+@hookimpl
+def hub_register_home_widgets(request) -> list[Widget]:
+    widgets = (inbox_widget(request.user), my_feedback_widget(request.user))
+    return [widget for widget in widgets if widget is not None]
+
+
+@hookimpl
+def hub_register_reports() -> list[Subcommand]:
+    return [feedback_report()]

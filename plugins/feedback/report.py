@@ -1,0 +1,61 @@
+"""``hub report feedback --month YYYY-MM [--department CODE]``: the monthly summary as text."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any, TextIO
+
+from django.core.management import CommandError
+
+from hub.core.models import Department
+from hub.items import Subcommand
+from plugins.feedback.summary import Summary, monthly_summary, parse_month
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    # --month is checked in handle() so that a missing month is a CommandError too.
+    parser.add_argument("--month", help="the month to summarise, as YYYY-MM (e.g. 2026-11)")
+    parser.add_argument("--department", metavar="CODE", help="only this department (its code)")
+
+
+def write_summary(summary: Summary, scope: str, stdout: TextIO) -> None:
+    """Print the summary as aligned plain-text sections."""
+    lines = [f"Feedback summary for {summary.month:%Y-%m} ({scope})", f"Total: {summary.total}"]
+    sections = [
+        ("By category", summary.by_category),
+        ("By department", [(f"{d.code} {d.name}", n) for d, n in summary.by_department]),
+        ("By status", summary.by_status),
+    ]
+    for title, rows in sections:
+        lines += ["", title]
+        width = max((len(str(label)) for label, _count in rows), default=0)
+        lines += [f"  {label!s:<{width}}  {count:>5}" for label, count in rows] or ["  (none)"]
+    stdout.write("\n".join(lines) + "\n")
+
+
+def handle(options: dict[str, Any], stdout: TextIO) -> None:
+    if not options.get("month"):
+        raise CommandError("Give the month to summarise: --month YYYY-MM, e.g. --month 2026-11.")
+    try:
+        month = parse_month(options["month"])
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    departments, scope = None, "all departments"
+    code = options.get("department")
+    if code:
+        departments = Department.objects.filter(code=code)
+        if not departments.exists():
+            known = ", ".join(Department.objects.values_list("code", flat=True)) or "none"
+            raise CommandError(f"Unknown department code “{code}”. Known codes: {known}.")
+        scope = f"department {code}"
+    write_summary(monthly_summary(month, departments), scope, stdout)
+
+
+def feedback_report() -> Subcommand:
+    """The ``feedback`` subcommand of ``hub report``."""
+    return Subcommand(
+        name="feedback",
+        help="Monthly feedback summary: counts by category, department and status.",
+        add_arguments=add_arguments,
+        handle=handle,
+    )

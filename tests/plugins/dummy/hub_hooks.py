@@ -1,0 +1,177 @@
+"""The dummy plugin's hook implementations: one for every hook in ``hub.hookspecs``.
+
+Each records its call (see ``tests.plugins.dummy.record``) so tests can assert that the
+hub really called it, with which arguments, and how often. Helpers are private: this
+module holds hook implementations and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.management import CommandError
+from django.urls import include, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hub import hookimpl
+from hub.items import Action, Fragment, NavItem, Subcommand, Widget
+from hub.plugins import plugin_config
+from tests.plugins.dummy import NAME, record
+
+
+@hookimpl
+def hub_register_nav_items(request) -> list[NavItem]:
+    record("hub_register_nav_items", user=request.user)
+    return [NavItem("dummy", gettext_lazy("Dummy"), reverse("dummy:index"), order=50)]
+
+
+@hookimpl
+def hub_construct_nav_items(request, items: list[NavItem]) -> None:
+    record("hub_construct_nav_items", names=[item.name for item in items])
+    config = plugin_config(NAME)
+    hidden = set(config.get("hide_nav", []))
+    labels = config.get("nav_labels", {})
+    items[:] = [item for item in items if item.name not in hidden]
+    for item in items:
+        item.label = labels.get(item.name, item.label)
+
+
+@hookimpl
+def hub_register_home_widgets(request) -> list[Widget]:
+    from hub.core.permissions import visible_documents
+
+    record("hub_register_home_widgets", user=request.user)
+    count = visible_documents(request.user).count()
+    return [
+        Widget(
+            "dummy",
+            gettext_lazy("Dummy widget"),
+            "dummy/widget.html",
+            {"document_count": count},
+            order=50,
+        )
+    ]
+
+
+@hookimpl
+def hub_register_document_actions(request, document) -> list[Action]:
+    record("hub_register_document_actions", user=request.user, document=document.pk)
+    url = reverse("dummy:document", args=[document.pk])
+    return [Action("dummy", gettext_lazy("Dummy action"), url, order=70)]
+
+
+@hookimpl
+def hub_register_template_fragments(slot: str, request, context: dict[str, Any]) -> list[Fragment]:
+    record("hub_register_template_fragments", slot=slot)
+    # <template> is valid in <head> and <body> alike, so one marker fits every slot.
+    return [Fragment(format_html('<template data-dummy-slot="{}"></template>', slot))]
+
+
+@hookimpl
+def hub_register_urls() -> list:
+    record("hub_register_urls")
+    return [path("dummy/", include("tests.plugins.dummy.urls"))]
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help=gettext_lazy("a UTF-8 text file"))
+    parser.add_argument(
+        "--dry-run", action="store_true", help=gettext_lazy("read the file, change nothing")
+    )
+
+
+def _import(options: dict[str, Any], stdout) -> None:
+    source = Path(options["file"])
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        message = _("Cannot read %(file)s: %(error)s") % {"file": source, "error": error}
+        raise CommandError(message) from error
+    record("import", file=str(source), lines=len(lines), dry_run=options["dry_run"])
+    stdout.write(_("Read %(count)d lines from %(file)s") % {"count": len(lines), "file": source})
+
+
+@hookimpl
+def hub_register_importers() -> list[Subcommand]:
+    record("hub_register_importers")
+    return [
+        Subcommand(
+            "dummy", gettext_lazy("Read a text file (dummy importer)."), _import_arguments, _import
+        )
+    ]
+
+
+def _month(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from error
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+
+
+def _report(options: dict[str, Any], stdout) -> None:
+    from hub.core.models import DocumentPage
+
+    month = options["month"]
+    published = DocumentPage.objects.filter(
+        first_published_at__year=month.year, first_published_at__month=month.month
+    ).count()
+    record("report", month=month.strftime("%Y-%m"), published=published)
+    stdout.write(
+        _("%(month)s: %(count)d documents first published")
+        % {"month": month.strftime("%Y-%m"), "count": published}
+    )
+
+
+@hookimpl
+def hub_register_reports() -> list[Subcommand]:
+    record("hub_register_reports")
+    return [
+        Subcommand(
+            "dummy", gettext_lazy("Count documents (dummy report)."), _report_arguments, _report
+        )
+    ]
+
+
+@hookimpl
+def hub_permission_check(user, action: str, obj: Any) -> bool | None:
+    from hub.core.models import DocumentPage
+
+    if not isinstance(obj, DocumentPage):
+        return None
+    record("hub_permission_check", user=user, action=action, document=obj.pk)
+    config = plugin_config(NAME)
+    if obj.title in config.get("deny_titles", []):
+        return False
+    if action == "view" and user.is_authenticated and obj.title in config.get("grant_titles", []):
+        return True
+    return None
+
+
+@hookimpl
+def hub_document_saved(document, revision, user, created: bool) -> None:
+    record(
+        "hub_document_saved",
+        document=document.pk,
+        revision=revision.pk,
+        user=user,
+        created=created,
+    )
+
+
+@hookimpl
+def hub_document_published(document, revision, user) -> None:
+    record("hub_document_published", document=document.pk, revision=revision.pk, user=user)
+
+
+@hookimpl
+def hub_space_created(space) -> None:
+    record("hub_space_created", space=space.pk, title=space.title)
