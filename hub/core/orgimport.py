@@ -322,6 +322,11 @@ def _read_files(paths: Sequence[Path]) -> _Input:
 # Validating ----------------------------------------------------------------------------
 
 
+def _column(rows: list[_Row], *columns: str) -> set[str]:
+    """The non-empty values of these columns over all rows."""
+    return {row.values[column] for row in rows for column in columns} - {""}
+
+
 def _clean(rows: list[_Row], form_class: type[forms.Form], errors: list[str]) -> list[_Row]:
     """The rows whose fields are valid, with cleaned values; errors for the others."""
     cleaned = []
@@ -380,7 +385,7 @@ def _check_references(
     parents: dict[str, str | None] = dict(Department.objects.values_list("code", "parent__code"))
     known_codes = codes | set(parents)
     parents.update({row.values["code"]: row.values["parent"] or None for row in departments})
-    wanted = {row.values["head"] for row in departments} | {row.values["manager"] for row in people}
+    wanted = _column(departments, "head") | _column(people, "manager")
     known_users = usernames | set(
         User.objects.filter(username__in=wanted - usernames).values_list("username", flat=True)
     )
@@ -435,20 +440,29 @@ def _sync(obj: models.Model, desired: dict[str, Any]) -> list[str]:
     return [name.removesuffix("_id") for name in changed]
 
 
-def _apply_departments(rows: list[_Row], users: dict[str, User], result: OrgImportResult) -> dict:
-    wanted = {row.values["code"] for row in rows} | {row.values["parent"] for row in rows}
-    by_code = Department.objects.in_bulk(wanted - {""}, field_name="code")
+def _create_departments(
+    rows: list[_Row], by_code: dict[str, Department], result: OrgImportResult
+) -> set[str]:
     created = set()
     for row in rows:
         code, name = row.values["code"], row.values["name"]
         if code not in by_code:
-            # Parents and heads are set below, once every department exists.
             by_code[code] = Department.objects.create(code=code, name=name)
             created.add(code)
             result.departments_created.append(code)
             result.changes.append(
                 _("create department %(code)s %(name)s") % {"code": code, "name": name}
             )
+    return created
+
+
+def _update_departments(
+    rows: list[_Row],
+    by_code: dict[str, Department],
+    users: dict[str, User],
+    created: set[str],
+    result: OrgImportResult,
+) -> None:
     for row in rows:
         code, values = row.values["code"], row.values
         changed = _sync(
@@ -470,7 +484,6 @@ def _apply_departments(rows: list[_Row], users: dict[str, User], result: OrgImpo
             )
         else:
             result.departments_unchanged.append(code)
-    return by_code
 
 
 def _create_people(
@@ -499,7 +512,7 @@ def _create_people(
 def _update_people(
     rows: list[_Row],
     users: dict[str, User],
-    departments: dict,
+    departments: dict[str, Department],
     created: set[str],
     result: OrgImportResult,
 ) -> None:
@@ -588,19 +601,17 @@ def _apply(
     departments: list[_Row], people: list[_Row], deactivate_missing: bool, password: str | None
 ) -> OrgImportResult:
     result = OrgImportResult()
-    usernames = {row.values["username"] for row in people}
-    heads = {row.values["head"] for row in departments}
-    managers = {row.values["manager"] for row in people}
-    users = User.objects.in_bulk((usernames | heads | managers) - {""}, field_name="username")
-    # People are created before departments are updated because a head may be a new person.
-    created = _create_people(people, users, password, result)
-    by_code = _apply_departments(departments, users, result)
-    by_code.update(
-        Department.objects.in_bulk(
-            {row.values["department"] for row in people} - set(by_code), field_name="code"
-        )
-    )
-    _update_people(people, users, by_code, created, result)
+    codes = _column(departments, "code", "parent") | _column(people, "department")
+    by_code = Department.objects.in_bulk(codes, field_name="code")
+    usernames = _column(people, "username")
+    wanted_users = usernames | _column(departments, "head") | _column(people, "manager")
+    users = User.objects.in_bulk(wanted_users, field_name="username")
+    # Everything is created before anything is linked: a head may be a new person, a
+    # manager or a parent may come further down the file.
+    new_departments = _create_departments(departments, by_code, result)
+    new_people = _create_people(people, users, password, result)
+    _update_departments(departments, by_code, users, new_departments, result)
+    _update_people(people, users, by_code, new_people, result)
     if deactivate_missing:
         _deactivate_missing(usernames, result)
     home = HomePage.objects.get()

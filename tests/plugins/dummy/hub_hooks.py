@@ -16,7 +16,7 @@ from django.core.management import CommandError
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hub import hookimpl
 from hub.items import Action, Fragment, NavItem, Subcommand, Widget
@@ -110,11 +110,12 @@ def _month(value: str) -> datetime:
     try:
         return datetime.strptime(value, "%Y-%m")
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from error
+        message = _("expected YYYY-MM, got %(value)r") % {"value": value}
+        raise argparse.ArgumentTypeError(message) from error
 
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    parser.add_argument("--month", type=_month, required=True, help=gettext_lazy("YYYY-MM"))
 
 
 def _report(options: dict[str, Any], stdout) -> None:
@@ -125,10 +126,12 @@ def _report(options: dict[str, Any], stdout) -> None:
         first_published_at__year=month.year, first_published_at__month=month.month
     ).count()
     record("report", month=month.strftime("%Y-%m"), published=published)
-    stdout.write(
-        _("%(month)s: %(count)d documents first published")
-        % {"month": month.strftime("%Y-%m"), "count": published}
+    message = ngettext(
+        "%(month)s: %(count)d document first published",
+        "%(month)s: %(count)d documents first published",
+        published,
     )
+    stdout.write(message % {"month": month.strftime("%Y-%m"), "count": published})
 
 
 @hookimpl

@@ -1,0 +1,461 @@
+"""Every hook exercised for real, and plugin isolation.
+
+The dummy plugin (``tests/plugins/dummy``) is registered for each test; the real pages,
+commands and saves must call it, show what it returns and obey its decisions. A broken
+plugin that raises everywhere must be logged and skipped without breaking anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from io import StringIO
+from types import ModuleType
+
+import pytest
+from django.core.management import CommandError, call_command, load_command_class
+from django.db import transaction
+from django.utils import timezone
+
+import tests.plugins.dummy as dummy_plugin
+from hub import hookimpl, hookspecs
+from hub.core.documents import create_document, save_document
+from hub.core.models import DocumentPage, SpacePage
+from hub.testing import registered_plugin
+from tests.plugins.dummy import calls_of
+from tests.plugins.dummy import hub_hooks as dummy_hooks
+
+
+@pytest.fixture
+def dummy(settings) -> Iterator[ModuleType]:
+    """The dummy plugin registered for one test, its templates findable, its record empty.
+
+    Its templates are added to DIRS because APP_DIRS only covers installed apps.
+    """
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], dummy_plugin.TEMPLATES]}]
+    settings.HUB_PLUGIN_CONFIG = {}
+    dummy_plugin.calls.clear()
+    with registered_plugin(dummy_hooks, name=dummy_plugin.NAME):
+        yield dummy_plugin
+
+
+def configure_dummy(settings, **config) -> None:
+    settings.HUB_PLUGIN_CONFIG = {dummy_plugin.NAME: config}
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def header(html: str) -> str:
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def nav_names(html: str) -> list[str]:
+    return re.findall(r'data-nav="([^"]+)"', header(html))
+
+
+# Navigation ------------------------------------------------------------------------------
+
+
+def test_register_nav_items_adds_a_link_to_the_header(org, login, dummy):
+    client = login(org.rd_member)
+    html = page(client, "/spaces/")
+
+    assert '<a href="/dummy/" data-nav="dummy">Dummy</a>' in header(html)
+    names = nav_names(html)
+    # Sorted by order: the core's spaces (10) before the dummy (50).
+    assert names.index("spaces") < names.index("dummy")
+    assert calls_of("hub_register_nav_items") == [{"user": org.rd_member}]
+    assert page(client, "/dummy/") == "The dummy plugin is here."
+
+
+def test_construct_nav_items_removes_and_renames_items(org, login, dummy, settings):
+    client = login(org.admin)
+    before = page(client, "/")
+    assert {"spaces", "dummy", "admin"} <= set(nav_names(before))
+    constructed = calls_of("hub_construct_nav_items")[-1]["names"]
+    assert {"spaces", "dummy", "admin"} <= set(constructed), "construct sees every collected item"
+
+    configure_dummy(settings, hide_nav=["admin"], nav_labels={"spaces": "Rooms"})
+    after = header(page(client, "/"))
+
+    assert 'data-nav="admin"' not in after
+    assert 'data-nav="spaces">Rooms</a>' in after
+    assert 'data-nav="dummy">Dummy</a>' in after
+
+
+# Home, document pages, slots, URLs -------------------------------------------------------
+
+
+def test_register_home_widgets_renders_on_home_for_each_user(
+    spaces, org, make_document, login, dummy
+):
+    make_document(spaces.rd, org.rd_member, title="周报")
+    make_document(spaces.rd, org.rd_member, title="设计")
+
+    rd_home = page(login(org.rd_member), "/")
+    mkt_home = page(login(org.mkt_member), "/")
+
+    assert 'data-widget="dummy"><h2>Dummy widget</h2>' in rd_home
+    assert "You can see 2 documents." in rd_home
+    assert "You can see 0 documents." in mkt_home
+    assert calls_of("hub_register_home_widgets") == [
+        {"user": org.rd_member},
+        {"user": org.mkt_member},
+    ]
+
+
+def test_register_document_actions_adds_a_button_on_the_document_page(
+    spaces, org, make_document, login, dummy
+):
+    document = make_document(spaces.rd, org.rd_member, title="接口说明")
+    action_url = f"/dummy/docs/{document.pk}/"
+
+    html = page(login(org.rd_member), document.url)
+
+    assert f'<a class="button" href="{action_url}" data-action="dummy">Dummy action</a>' in html
+    assert calls_of("hub_register_document_actions") == [
+        {"user": org.rd_member, "document": document.pk}
+    ]
+    assert login(org.rd_member).get(action_url).json() == {"id": document.pk, "title": "接口说明"}
+    # Someone who cannot see the document gets neither the page nor the action's answer.
+    assert login(org.mkt_member).get(document.url).status_code == 404
+    assert login(org.mkt_member).get(action_url).status_code == 404
+
+
+def documented_slots() -> list[str]:
+    """The slot names listed in the hook's docstring (the promise the templates must keep)."""
+    doc = hookspecs.hub_register_template_fragments.__doc__
+    return re.findall(r"``(\w+)``", doc[doc.index("Slots:") :])
+
+
+def test_register_template_fragments_fill_every_documented_slot(
+    spaces, org, make_document, login, dummy
+):
+    document = make_document(spaces.rd, org.rd_member)
+    client = login(org.rd_member)
+    pages = [page(client, url) for url in ("/", spaces.rd.url, document.url)]
+    slots = documented_slots()
+    assert {"head", "body_end", "document_footer"} <= set(slots)
+
+    for slot in slots:
+        marker = f'<template data-dummy-slot="{slot}"></template>'
+        assert any(marker in html for html in pages), f"slot {slot!r} is on no page"
+    for html in pages:
+        assert html.index('data-dummy-slot="head"') < html.index("</head>")
+        assert html.index('data-dummy-slot="body_end"') > html.index("</footer>")
+    assert set(slots) <= {call["slot"] for call in calls_of("hub_register_template_fragments")}
+
+
+def test_register_urls_routes_the_views_only_while_registered(org, login):
+    client = login(org.rd_member)
+    assert client.get("/dummy/").status_code == 404
+
+    dummy_plugin.calls.clear()
+    with registered_plugin(dummy_hooks, name=dummy_plugin.NAME):
+        assert calls_of("hub_register_urls") == [{}]
+        assert page(client, "/dummy/") == "The dummy plugin is here."
+        assert login(org.rd_member).get("/dummy/docs/999999/").status_code == 404
+
+    assert client.get("/dummy/").status_code == 404
+
+
+def test_register_urls_views_require_login(db, dummy, client):
+    response = client.get("/dummy/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+# Commands -------------------------------------------------------------------------------
+
+
+def test_register_importers_adds_an_import_subcommand(db, dummy, tmp_path):
+    source = tmp_path / "people.txt"
+    source.write_text("张伟\n李娜\nWang Fang\n", encoding="utf-8")
+    out = StringIO()
+
+    call_command("import", "dummy", str(source), "--dry-run", stdout=out)
+
+    assert f"Read 3 lines from {source}" in out.getvalue()
+    assert calls_of("import") == [{"file": str(source), "lines": 3, "dry_run": True}]
+    help_text = (
+        load_command_class("hub.core", "import").create_parser("hub", "import").format_help()
+    )
+    assert "dummy" in help_text and "org" in help_text, "core and plugin importers share the hook"
+
+
+def test_register_importers_subcommand_reports_bad_input(db, dummy, tmp_path):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("café\n".encode("latin-1"))
+
+    with pytest.raises(CommandError, match="Cannot read .*missing.txt"):
+        call_command("import", "dummy", str(tmp_path / "missing.txt"), stdout=StringIO())
+    with pytest.raises(CommandError, match="Cannot read .*latin1.txt"):
+        call_command("import", "dummy", str(latin1), stdout=StringIO())
+    assert calls_of("import") == []
+
+
+def test_register_reports_adds_a_report_subcommand(spaces, org, make_document, dummy):
+    make_document(spaces.rd, org.rd_member, status="published")
+    make_document(spaces.rd, org.rd_member, status="draft")
+    month = timezone.localtime().strftime("%Y-%m")
+    out = StringIO()
+
+    call_command("report", "dummy", "--month", month, stdout=out)
+
+    # Every save is published as a Wagtail page; the status field is the hub's own.
+    assert f"{month}: 2 documents first published" in out.getvalue()
+    assert calls_of("report") == [{"month": month, "published": 2}]
+    with pytest.raises(CommandError, match="expected YYYY-MM"):
+        call_command("report", "dummy", "--month", "November", stdout=StringIO())
+    assert len(calls_of("report")) == 1
+
+
+# Permission check -------------------------------------------------------------------------
+
+
+def test_permission_check_denies_what_the_core_allows_everywhere(
+    spaces, org, make_document, login, dummy, settings
+):
+    hidden = make_document(spaces.company_read, org.mkt_member, title="Hidden plan", tags=["q4"])
+    make_document(spaces.company_read, org.mkt_member, title="Visible plan", tags=["q4"])
+    client = login(org.rd_member)
+    listings = ("/", spaces.company_read.url, "/tags/q4/")
+    assert client.get(hidden.url).status_code == 200
+    assert all("Hidden plan" in page(client, url) for url in listings)
+
+    configure_dummy(settings, deny_titles=["Hidden plan"])
+
+    assert client.get(hidden.url).status_code == 404
+    assert client.get(f"/dummy/docs/{hidden.pk}/").status_code == 404
+    assert client.get(f"/docs/{hidden.pk}/history/").status_code == 404
+    for url in listings:
+        html = page(client, url)
+        assert "Visible plan" in html and "Hidden plan" not in html, url
+    assert {"user": org.rd_member, "action": "view", "document": hidden.pk} in calls_of(
+        "hub_permission_check"
+    )
+
+
+def test_permission_check_grant_opens_direct_access_only(
+    spaces, org, make_document, login, dummy, settings
+):
+    memo = make_document(spaces.secret, org.mkt_member, title="Granted memo", tags=["memo"])
+    client = login(org.loner)
+    assert client.get(memo.url).status_code == 404
+
+    configure_dummy(settings, grant_titles=["Granted memo"])
+
+    assert "Granted memo" in page(client, memo.url)
+    assert client.get(f"/dummy/docs/{memo.pk}/").json()["title"] == "Granted memo"
+    # The grant is for viewing: editing still follows the core rule.
+    assert client.get(f"/docs/{memo.pk}/edit/").status_code == 403
+    # Listings filter with the core rule in the query, so a grant does not list it.
+    assert "Granted memo" not in page(client, "/tags/memo/")
+
+
+# Events -----------------------------------------------------------------------------------
+
+
+def edit(client, document: DocumentPage, **changes) -> None:
+    """Save ``document`` through the real edit form."""
+    document.refresh_from_db()
+    data = {
+        "title": document.title,
+        "body": document.body,
+        "tags": "",
+        "status": document.status,
+        "base_revision": document.latest_revision_id,
+        **changes,
+    }
+    response = client.post(f"/docs/{document.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_document_saved_fires_once_per_save_after_commit(
+    spaces, org, login, dummy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = create_document(spaces.rd, org.rd_member, "会议纪要", "初稿")
+        assert calls_of("hub_document_saved") == [], "nothing fires before the commit"
+    document.refresh_from_db()
+    first = document.latest_revision_id
+    assert calls_of("hub_document_saved") == [
+        {"document": document.pk, "revision": first, "user": org.rd_member, "created": True}
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(login(org.rd_head), document, body="第二稿")
+    document.refresh_from_db()
+    assert document.latest_revision_id != first
+    assert calls_of("hub_document_saved")[1:] == [
+        {
+            "document": document.pk,
+            "revision": document.latest_revision_id,
+            "user": org.rd_head,
+            "created": False,
+        }
+    ]
+
+
+def test_document_saved_does_not_fire_for_a_rolled_back_save(
+    spaces, org, dummy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            create_document(spaces.rd, org.rd_member, "不会保存", status="published")
+            raise RuntimeError("the request failed after the save")
+    assert callbacks == []
+    assert calls_of("hub_document_saved") == calls_of("hub_document_published") == []
+    assert not DocumentPage.objects.filter(title="不会保存").exists()
+
+
+def test_document_published_fires_only_when_status_becomes_published(
+    spaces, org, login, dummy, django_capture_on_commit_callbacks
+):
+    client = login(org.rd_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = create_document(spaces.rd, org.rd_member, "草稿", status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, draft, body="still a draft")
+    assert calls_of("hub_document_published") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, draft, status="published")
+    draft.refresh_from_db()
+    assert calls_of("hub_document_published") == [
+        {"document": draft.pk, "revision": draft.latest_revision_id, "user": org.rd_member}
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, draft, body="published, edited")
+        edit(client, draft, status="archived")
+    with django_capture_on_commit_callbacks(execute=True):
+        born_published = create_document(spaces.rd, org.rd_member, "直接发布", status="published")
+    assert [call["document"] for call in calls_of("hub_document_published")] == [
+        draft.pk,
+        born_published.pk,
+    ]
+    assert len(calls_of("hub_document_saved")) == 6
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_document_saved_and_published_fire_after_a_real_commit(spaces, org, dummy):
+    with transaction.atomic():
+        document = create_document(spaces.rd, org.rd_member, "真实提交", status="published")
+        save_document(document, org.rd_member, "真实提交", "v2", "published", [])
+        assert calls_of("hub_document_saved") == [], "nothing fires before the commit"
+    saved = calls_of("hub_document_saved")
+    assert [call["created"] for call in saved] == [True, False]
+    assert len(calls_of("hub_document_published")) == 1
+
+
+def test_space_created_fires_once_for_a_new_space(
+    org, login, dummy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(org.rd_member).post(
+            "/spaces/new/",
+            {"title": "跨部门项目", "slug": "cross", "description": "", "visibility": "members"},
+        )
+    assert response.status_code == 302
+    space = SpacePage.objects.get(slug="cross")
+    assert calls_of("hub_space_created") == [{"space": space.pk, "title": "跨部门项目"}]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        space.description = "edited"
+        space.save()
+    assert len(calls_of("hub_space_created")) == 1, "editing a space is not creating one"
+
+
+# Isolation --------------------------------------------------------------------------------
+
+
+class BrokenPlugin:
+    """A plugin that raises in a register hook, a construct hook, an event and a decision."""
+
+    @hookimpl
+    def hub_register_nav_items(self, request):
+        raise RuntimeError("broken nav")
+
+    @hookimpl
+    def hub_construct_nav_items(self, request, items):
+        raise RuntimeError("broken construct")
+
+    @hookimpl
+    def hub_register_template_fragments(self, slot, request, context):
+        raise RuntimeError("broken fragment")
+
+    @hookimpl
+    def hub_document_saved(self, document, revision, user, created):
+        raise RuntimeError("broken event")
+
+    @hookimpl(tryfirst=True)
+    def hub_permission_check(self, user, action, obj):
+        raise RuntimeError("broken permission check")
+
+
+@pytest.fixture
+def broken(dummy, caplog) -> Iterator[BrokenPlugin]:
+    caplog.set_level(logging.ERROR, logger="hub.plugins")
+    with registered_plugin(BrokenPlugin(), name="broken") as plugin:
+        yield plugin
+
+
+def failures(caplog) -> set[str]:
+    return {
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "hub.plugins" and record.exc_info
+    }
+
+
+def test_isolation_a_raising_plugin_does_not_break_pages(
+    spaces, org, make_document, login, broken, caplog
+):
+    document = make_document(spaces.rd, org.rd_member, title="照常显示")
+    client = login(org.rd_member)
+
+    home = page(client, "/")
+    html = page(client, document.url)
+
+    assert 'data-nav="dummy"' in header(home) and 'data-nav="spaces"' in header(home)
+    assert '<template data-dummy-slot="document_footer"></template>' in html
+    assert "照常显示" in html
+    assert {
+        "plugin 'broken' failed in hub_register_nav_items",
+        "plugin 'broken' failed in hub_construct_nav_items",
+        "plugin 'broken' failed in hub_register_template_fragments",
+        "plugin 'broken' failed in hub_permission_check",
+    } <= failures(caplog)
+
+
+def test_isolation_a_raising_permission_check_grants_nothing(
+    spaces, org, make_document, login, broken, caplog
+):
+    document = make_document(spaces.secret, org.mkt_member, title="保密")
+
+    assert login(org.loner).get(document.url).status_code == 404
+    assert login(org.rd_member).get(document.url).status_code == 200
+    assert "plugin 'broken' failed in hub_permission_check" in failures(caplog)
+
+
+def test_isolation_a_raising_event_does_not_break_the_save(
+    spaces, org, login, broken, caplog, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(org.rd_member).post(
+            f"/pages/{spaces.rd.pk}/new/",
+            {"title": "照常保存", "body": "正文", "tags": "", "status": "published"},
+        )
+
+    assert response.status_code == 302
+    document = DocumentPage.objects.get(title="照常保存")
+    assert [call["document"] for call in calls_of("hub_document_saved")] == [document.pk]
+    assert [call["document"] for call in calls_of("hub_document_published")] == [document.pk]
+    assert "plugin 'broken' failed in hub_document_saved" in failures(caplog)
