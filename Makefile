@@ -35,10 +35,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # Needs GNU gettext (msgfmt); the compiled .mo files are committed so users do not.
+# Strings of an app with a locale/ folder (plugins) go to that folder, the rest to hub/locale.
+I18N_IGNORE := --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'hub/core/demo/*' --ignore 'node_modules/*'
 messages: setup
-	cd hub && ../$(BIN)/hub makemessages -l zh_Hans -l en --ignore 'core/demo/*'
-	cd plugins && for p in */; do (cd $$p && ../../$(BIN)/hub makemessages -l zh_Hans -l en); done
-	$(BIN)/hub compilemessages
+	$(BIN)/hub makemessages -l zh_Hans -l en --no-obsolete $(I18N_IGNORE)
+	$(BIN)/hub compilemessages $(I18N_IGNORE)
 
 clean:
 	rm -rf $(VENV) var

@@ -193,9 +193,9 @@ def test_register_importers_subcommand_reports_bad_input(db, dummy, tmp_path):
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("café\n".encode("latin-1"))
 
-    with pytest.raises(CommandError, match="Cannot read .*missing.txt"):
+    with pytest.raises(CommandError, match=r"Cannot read .*missing\.txt"):
         call_command("import", "dummy", str(tmp_path / "missing.txt"), stdout=StringIO())
-    with pytest.raises(CommandError, match="Cannot read .*latin1.txt"):
+    with pytest.raises(CommandError, match=r"Cannot read .*latin1\.txt"):
         call_command("import", "dummy", str(latin1), stdout=StringIO())
     assert calls_of("import") == []
 
@@ -306,10 +306,13 @@ def test_document_saved_fires_once_per_save_after_commit(
 def test_document_saved_does_not_fire_for_a_rolled_back_save(
     spaces, org, dummy, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            create_document(spaces.rd, org.rd_member, "不会保存", status="published")
-            raise RuntimeError("the request failed after the save")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        create_document(spaces.rd, org.rd_member, "不会保存", status="published")
+        raise RuntimeError("the request failed after the save")
     assert callbacks == []
     assert calls_of("hub_document_saved") == calls_of("hub_document_published") == []
     assert not DocumentPage.objects.filter(title="不会保存").exists()

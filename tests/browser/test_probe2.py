@@ -2,7 +2,7 @@ import pytest
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("n", [1, 2])
-def test_probe2(n, spaces, asgi_server):
+def test_probe2(n, spaces, browser_page):
     from django.db import connection
     from hub.core.models import HomePage
     from wagtail.models import Page

@@ -32,12 +32,15 @@ def people(org, spaces) -> SimpleNamespace:
 
 @pytest.fixture
 def send() -> Callable:
-    """send(client, department, **fields) posts the real feedback form; returns the response."""
+    """send(client, department, **fields) posts the real feedback form; returns the response.
+
+    ``department`` is a Department or a raw form value (to forge one).
+    """
 
     def post(client: Client, department, **fields):
         data = {
             "category": "suggestion",
-            "department": department.pk,
+            "department": getattr(department, "pk", department),
             "subject": "会议室预订",
             "body": "请增加**会议室**。",
             **fields,

@@ -53,7 +53,7 @@ def test_markdown_is_rendered_safely(org, login, send):
     send(client, org.rd, body="<script>alert(1)</script> [x](javascript:alert(1))")
     page = client.get(reverse("feedback:detail", args=[Feedback.objects.get().pk])).content.decode()
     assert "<script>alert(1)" not in page
-    assert "javascript:" not in page
+    assert "href=\"javascript" not in page
 
 
 def test_anonymous_feedback_keeps_no_trace_of_its_sender(people, login, send):
@@ -153,7 +153,8 @@ def test_named_feedback_is_not_reachable_by_a_tracking_link(org, login, send):
 def test_bad_input_is_a_form_error_and_keeps_the_text(org, login, send, fields, field, message):
     client = login(org.rd_member)
     kept = {"subject": "保留的标题", "body": "保留的正文 kept"}
-    response = send(client, org.rd, **{**kept, **fields})
+    data = {**kept, **fields}
+    response = send(client, data.pop("department", org.rd), **data)
     if field is None:
         assert Feedback.objects.get().status == "new"
         return
