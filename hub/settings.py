@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from hub.plugins import plugin_apps
-from hub.themes import theme_chain
+from hub.themes import staticfiles_dirs, template_dirs, theme_chain
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ except ValueError as error:
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [theme.path / "templates" for theme in THEMES],
+        "DIRS": template_dirs(THEMES),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = os.environ.get("HUB_LANGUAGE", "zh-hans")
@@ -157,7 +157,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [(f"themes/{theme.name}", theme.path / "static") for theme in THEMES]
+STATICFILES_DIRS = staticfiles_dirs(THEMES)
 # The embedded default serves files straight from the finders; `hub collectstatic`
 # fills STATIC_ROOT for a proxy in front of a scaled-out site.
 WHITENOISE_USE_FINDERS = True
@@ -187,6 +187,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "hub": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
+        # Tracebacks of server errors, which uvicorn does not print.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

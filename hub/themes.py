@@ -41,15 +41,33 @@ def load_theme(themes_dir: Path, name: str) -> Theme:
 
 def theme_chain(themes_dir: Path, name: str) -> list[Theme]:
     """The selected theme followed by its parents, most specific first."""
-    chain: list[Theme] = []
-    current: str | None = name
-    while current:
-        if any(theme.name == current for theme in chain):
-            raise ValueError(f"theme {name!r}: parent loop at {current!r}")
-        theme = load_theme(themes_dir, current)
-        chain.append(theme)
-        current = theme.parent
+    chain = [load_theme(themes_dir, name)]
+    while chain[-1].parent:
+        parent = chain[-1].parent
+        if any(theme.name == parent for theme in chain):
+            raise ValueError(f"theme {name!r}: parent loop at {parent!r}")
+        try:
+            chain.append(load_theme(themes_dir, parent))
+        except ValueError as error:
+            raise ValueError(f"theme {chain[-1].name!r}: parent {error}") from error
     return chain
+
+
+def template_dirs(chain: list[Theme]) -> list[Path]:
+    """Template folders, most specific theme first (Django takes the first match)."""
+    return [theme.path / "templates" for theme in chain]
+
+
+def staticfiles_dirs(chain: list[Theme]) -> list[tuple[str, Path]]:
+    """Static folders, each published under ``themes/<name>/``."""
+    return [(f"themes/{theme.name}", theme.path / "static") for theme in chain]
+
+
+def stylesheet_paths(chain: list[Theme]) -> list[str]:
+    """Static paths of the stylesheets to link, parents first so a child's rules win."""
+    return [
+        f"themes/{theme.name}/{sheet}" for theme in reversed(chain) for sheet in theme.stylesheets
+    ]
 
 
 def available_themes(themes_dir: Path) -> list[str]:

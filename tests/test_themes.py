@@ -23,11 +23,22 @@ from hub.core.documents import save_document
 from hub.items import Fragment
 from hub.settings import BASE_DIR
 from hub.testing import registered_plugin
-from hub.themes import Theme, available_themes, theme_chain
+from hub.themes import (
+    Theme,
+    available_themes,
+    staticfiles_dirs,
+    stylesheet_paths,
+    template_dirs,
+    theme_chain,
+)
 
 THEMES_DIR = BASE_DIR / "themes"
 THEME_NAMES = available_themes(THEMES_DIR)
 TAG = "周报"
+WEEKLY_REPORT = (
+    "# 本周进展\n\n- [x] 完成新品发布会方案\n- [ ] 联系渠道伙伴\n\n"
+    "| 指标 | 数值 |\n|---|---|\n| 线索 | 128 |\n"
+)
 
 
 @pytest.fixture
@@ -38,10 +49,8 @@ def use_theme(settings):
         chain = theme_chain(THEMES_DIR, name)
         settings.THEMES = chain
         # Django resets its template engines and static finders on these two changes.
-        settings.TEMPLATES = [
-            {**settings.TEMPLATES[0], "DIRS": [theme.path / "templates" for theme in chain]}
-        ]
-        settings.STATICFILES_DIRS = [(f"themes/{t.name}", t.path / "static") for t in chain]
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": template_dirs(chain)}]
+        settings.STATICFILES_DIRS = staticfiles_dirs(chain)
         return chain
 
     return activate
@@ -59,7 +68,7 @@ def winning_templates(chain: list[Theme]) -> dict[str, Path]:
 
 def stylesheet_urls(chain: list[Theme]) -> list[str]:
     """The stylesheets a page must link, parents' first so a child theme's rules win."""
-    return [static(f"themes/{t.name}/{sheet}") for t in reversed(chain) for sheet in t.stylesheets]
+    return [static(path) for path in stylesheet_paths(chain)]
 
 
 class SlotProbe:
@@ -78,12 +87,11 @@ def main_pages(spaces, org, make_document) -> dict[str, str]:
         space,
         org.mkt_member,
         title="市场部周报 第12周",
-        body="# 本周进展\n\n- [x] 完成新品发布会方案\n- [ ] 联系渠道伙伴\n\n| 指标 | 数值 |\n|---|---|\n| 线索 | 128 |\n",
+        body=WEEKLY_REPORT,
         tags=(TAG,),
     )
-    save_document(
-        document, org.mkt_member, document.title, document.body + "\n下周：准备展会。", "published", [TAG]
-    )
+    next_week = WEEKLY_REPORT + "\n下周：准备展会。"
+    save_document(document, org.mkt_member, document.title, next_week, "published", [TAG])
     old, new = Revision.page_revisions.filter(object_id=str(document.pk)).order_by("pk")
     pages = {
         "home": "/",
@@ -130,7 +138,9 @@ def test_every_main_page_renders_with_the_themes_templates_and_stylesheets(
             assert -1 not in positions and positions == sorted(positions), f"{name}: {page}"
             for slot in ("head", "body_end"):
                 assert f"<!-- slot:{slot} -->" in html, f"{name}: {page} lost slot {slot}"
-            rendered = {t.name: Path(t.origin.name) for t in response.templates if t.name in winners}
+            rendered = {
+                t.name: Path(t.origin.name) for t in response.templates if t.name in winners
+            }
             assert "base.html" in rendered, f"{name}: {page}"
             for template, origin in rendered.items():
                 assert origin == winners[template], f"{name}: {page} used {origin} for {template}"
@@ -179,7 +189,7 @@ def test_unknown_theme_is_an_error_naming_the_available_ones():
 
 def test_missing_parent_is_an_error(tmp_path):
     write_theme(tmp_path, "child", 'parent = "ghost"\n')
-    with pytest.raises(ValueError, match="'ghost'.*available: child"):
+    with pytest.raises(ValueError, match=r"'ghost'.*available: child"):
         theme_chain(tmp_path, "child")
 
 

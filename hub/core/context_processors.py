@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from hub import plugins
+from hub.themes import stylesheet_paths
 
 
 def _nav_items(request):
@@ -17,10 +18,6 @@ def hub(request) -> dict:
     return {
         "hub_nav_items": SimpleLazyObject(lambda: _nav_items(request)) if authenticated else [],
         "hub_theme": settings.THEMES[0],
-        "hub_stylesheets": [
-            f"themes/{theme.name}/{sheet}"
-            for theme in reversed(settings.THEMES)
-            for sheet in theme.stylesheets
-        ],
+        "hub_stylesheets": stylesheet_paths(settings.THEMES),
         "hub_site_name": settings.WAGTAIL_SITE_NAME,
     }

@@ -132,6 +132,7 @@ class _Input:
     departments: list[_Row] = field(default_factory=list)
     people: list[_Row] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the files, in the order given
     # References are checked only when every file could be read: otherwise each row that
     # points into an unreadable file would be reported as well.
     complete: bool = True
@@ -176,12 +177,9 @@ def _yaml_values(item: dict, columns: Sequence[str]) -> tuple[dict[str, str], li
     values = {}
     for column in columns:
         value = item.get(column)
-        if value is None:
-            values[column] = ""
-        elif isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
-            values[column] = str(value)
-        else:
-            # YAML reads yes/no as booleans and 2024-01-01 as a date: such values need quotes.
+        values[column] = "" if value is None else str(value)
+        # YAML reads yes/no as booleans and 2024-01-01 as a date: such values need quotes.
+        if not (value is None or isinstance(value, str) or type(value) is int):
             problems.append(
                 _("%(field)s must be text: put the value in quotes") % {"field": column}
             )
@@ -189,11 +187,47 @@ def _yaml_values(item: dict, columns: Sequence[str]) -> tuple[dict[str, str], li
 
 
 def _read_yaml(name: str, text: str, into: _Input) -> None:
-    # Composing the node tree keeps each entry's line number for the error messages.
+    sections = {
+        "departments": (DEPARTMENT_COLUMNS, into.departments),
+        "people": (PERSON_COLUMNS, into.people),
+    }
+    # Entries are built one node at a time so that each keeps its line number.
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        section_names = [
+            key.value if isinstance(key, yaml.ScalarNode) else None
+            for key, _value in (root.value if isinstance(root, yaml.MappingNode) else [])
+        ]
+        if not set(sections) & set(section_names):
+            raise _FileError(1, _('the file needs a "departments:" list, a "people:" list or both'))
+        for key, (key_node, value_node) in zip(section_names, root.value, strict=True):
+            where = f"{name}:{key_node.start_mark.line + 1}"
+            if key not in sections:
+                into.errors.append(
+                    f"{where}: "
+                    + _('unknown section %(key)s (expected "departments" or "people")')
+                    % {"key": key}
+                )
+                continue
+            if not isinstance(value_node, yaml.SequenceNode):
+                if loader.construct_document(value_node) is not None:  # "people:" may be empty
+                    into.errors.append(f"{where}: " + _("%(key)s must be a list") % {"key": key})
+                continue
+            columns, rows = sections[key]
+            for node in value_node.value:
+                where = f"{name}:{node.start_mark.line + 1}"
+                entry = loader.construct_document(node)
+                if not isinstance(entry, dict):
+                    into.errors.append(
+                        f"{where}: "
+                        + _("each entry needs the fields %(fields)s")
+                        % {"fields": ", ".join(columns)}
+                    )
+                    continue
+                values, problems = _yaml_values(entry, columns)
+                into.errors.extend(f"{where}: {problem}" for problem in problems)
+                rows.append(_Row(where, values))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise _FileError(
@@ -202,37 +236,6 @@ def _read_yaml(name: str, text: str, into: _Input) -> None:
         ) from error
     finally:
         loader.dispose()
-    if not isinstance(data, dict) or not {"departments", "people"} & set(data):
-        raise _FileError(1, _('the file needs a "departments:" list, a "people:" list or both'))
-    sections = {
-        "departments": (DEPARTMENT_COLUMNS, into.departments),
-        "people": (PERSON_COLUMNS, into.people),
-    }
-    for key_node, value_node in root.value:
-        where = f"{name}:{key_node.start_mark.line + 1}"
-        if key_node.value not in sections:
-            into.errors.append(
-                f"{where}: "
-                + _('unknown section %(key)s (expected "departments" or "people")')
-                % {"key": key_node.value}
-            )
-            continue
-        columns, rows = sections[key_node.value]
-        entries = data[key_node.value] or []
-        if not isinstance(entries, list):
-            into.errors.append(f"{where}: " + _("%(key)s must be a list") % {"key": key_node.value})
-            continue
-        for node, entry in zip(value_node.value, entries, strict=True):
-            where = f"{name}:{node.start_mark.line + 1}"
-            if not isinstance(entry, dict):
-                into.errors.append(
-                    f"{where}: "
-                    + _("each entry needs the fields %(fields)s") % {"fields": ", ".join(columns)}
-                )
-                continue
-            values, problems = _yaml_values(entry, columns)
-            into.errors.extend(f"{where}: {problem}" for problem in problems)
-            rows.append(_Row(where, values))
 
 
 def _csv_columns(header: list[str], line: int) -> Sequence[str]:
@@ -305,6 +308,10 @@ def _read_files(paths: Sequence[Path]) -> _Input:
         data.errors.append(_("no file given"))
     for path in paths:
         name = str(path)
+        if path.resolve() in {Path(seen).resolve() for seen in data.names}:
+            data.errors.append(f"{name}: " + _("the file is given more than once"))
+            continue
+        data.names.append(name)
         suffix = path.suffix.lower()
         try:
             if suffix not in {*YAML_SUFFIXES, ".csv"}:
@@ -407,6 +414,15 @@ def _check_references(
             check(row, "manager", known_users, _("unknown manager %(value)s (no such username)"))
 
 
+def _position(error: str, names: list[str]) -> tuple[int, int]:
+    """Where an error points (file in the order given, line), to report errors in that order."""
+    for index, name in enumerate(names):
+        if error.startswith(f"{name}:"):
+            line = error[len(name) + 1 :].split(":", 1)[0]
+            return index, int(line) if line.isdigit() else 0
+    return len(names), 0
+
+
 def _validate(data: _Input, deactivate_missing: bool) -> tuple[list[_Row], list[_Row]]:
     """The cleaned department and person rows; raises OrgImportError listing every problem."""
     errors = data.errors
@@ -423,7 +439,7 @@ def _validate(data: _Input, deactivate_missing: bool) -> tuple[list[_Row], list[
     if data.complete:
         _check_references(departments, people, codes, usernames, errors)
     if errors:
-        raise OrgImportError(errors)
+        raise OrgImportError(sorted(errors, key=lambda error: _position(error, data.names)))
     return departments, people
 
 
@@ -531,7 +547,8 @@ def _update_people(
         )
         if username in created:
             continue
-        if "is_active" in changed:
+        reactivated = "is_active" in changed
+        if reactivated:
             result.people_reactivated.append(username)
             result.changes.append(_("reactivate person %(username)s") % {"username": username})
             changed.remove("is_active")
@@ -540,7 +557,7 @@ def _update_people(
                 _("update person %(username)s: %(fields)s")
                 % {"username": username, "fields": ", ".join(changed)}
             )
-        if changed or username in result.people_reactivated:
+        if changed or reactivated:
             result.people_updated.append(username)
         else:
             result.people_unchanged.append(username)

@@ -94,7 +94,10 @@ class Feedback(models.Model):
         ordering = ["-created_at", "subject"]
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
-        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(anonymous=False) | Q(submitter__isnull=True),
@@ -136,9 +139,11 @@ class Feedback(models.Model):
     @classmethod
     def by_token(cls, token: str) -> Feedback | None:
         """The feedback a tracking token belongs to, if any."""
-        return cls.objects.select_related("department").filter(
-            tracking_token_hash=hash_token(token)
-        ).first()
+        return (
+            cls.objects.select_related("department")
+            .filter(tracking_token_hash=hash_token(token))
+            .first()
+        )
 
     @property
     def body_html(self) -> str:

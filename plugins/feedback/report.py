@@ -1,4 +1,7 @@
-"""``hub report feedback --month YYYY-MM [--department CODE]``: the monthly summary as text."""
+"""``hub report feedback --month YYYY-MM [--department CODE]``: the monthly summary as text.
+
+Like the page, the report speaks the hub's language (``HUB_LANGUAGE``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from argparse import ArgumentParser
 from typing import Any, TextIO
 
 from django.core.management import CommandError
+from django.utils.translation import gettext as _
 
 from hub.core.models import Department
 from hub.items import Subcommand
@@ -20,34 +24,43 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 def write_summary(summary: Summary, scope: str, stdout: TextIO) -> None:
     """Print the summary as aligned plain-text sections."""
-    lines = [f"Feedback summary for {summary.month:%Y-%m} ({scope})", f"Total: {summary.total}"]
+    lines = [
+        _("Feedback summary for %(month)s (%(scope)s)")
+        % {"month": f"{summary.month:%Y-%m}", "scope": scope},
+        _("Total: %(total)s") % {"total": summary.total},
+    ]
     sections = [
-        ("By category", summary.by_category),
-        ("By department", [(f"{d.code} {d.name}", n) for d, n in summary.by_department]),
-        ("By status", summary.by_status),
+        (_("By category"), summary.by_category),
+        (_("By department"), [(f"{d.code} {d.name}", n) for d, n in summary.by_department]),
+        (_("By status"), summary.by_status),
     ]
     for title, rows in sections:
         lines += ["", title]
         width = max((len(str(label)) for label, _count in rows), default=0)
-        lines += [f"  {label!s:<{width}}  {count:>5}" for label, count in rows] or ["  (none)"]
+        lines += [f"  {label!s:<{width}}  {count:>5}" for label, count in rows] or [f"  ({_('none')})"]
     stdout.write("\n".join(lines) + "\n")
 
 
 def handle(options: dict[str, Any], stdout: TextIO) -> None:
     if not options.get("month"):
-        raise CommandError("Give the month to summarise: --month YYYY-MM, e.g. --month 2026-11.")
+        raise CommandError(
+            _("Give the month to summarise: --month YYYY-MM, for example --month 2026-11.")
+        )
     try:
         month = parse_month(options["month"])
     except ValueError as error:
         raise CommandError(str(error)) from error
-    departments, scope = None, "all departments"
+    departments, scope = None, _("all departments")
     code = options.get("department")
     if code:
         departments = Department.objects.filter(code=code)
         if not departments.exists():
-            known = ", ".join(Department.objects.values_list("code", flat=True)) or "none"
-            raise CommandError(f"Unknown department code “{code}”. Known codes: {known}.")
-        scope = f"department {code}"
+            known = ", ".join(Department.objects.values_list("code", flat=True)) or "—"
+            raise CommandError(
+                _("Unknown department code “%(code)s”. Known codes: %(known)s.")
+                % {"code": code, "known": known}
+            )
+        scope = _("department %(code)s") % {"code": code}
     write_summary(monthly_summary(month, departments), scope, stdout)
 
 

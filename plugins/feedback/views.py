@@ -141,4 +141,6 @@ def summary(request: HttpRequest) -> HttpResponse:
     result, status = None, 400
     if form.is_valid():
         result, status = monthly_summary(form.cleaned_data["month"], form.scope(departments)), 200
-    return render(request, "feedback/summary.html", {"form": form, "summary": result}, status=status)
+    return render(
+        request, "feedback/summary.html", {"form": form, "summary": result}, status=status
+    )

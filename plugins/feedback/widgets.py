@@ -36,7 +36,9 @@ def inbox_widget(user: User) -> Widget | None:
 
 def my_feedback_widget(user: User) -> Widget | None:
     """The status of the user's most recent named feedback, if they sent any."""
-    items = list(Feedback.objects.filter(submitter=user).select_related("department")[:RECENT_ITEMS])
+    items = list(
+        Feedback.objects.filter(submitter=user).select_related("department")[:RECENT_ITEMS]
+    )
     if not items:
         return None
     return Widget(

@@ -242,7 +242,8 @@ def test_dry_run_reports_and_changes_nothing(org, write, django_capture_on_commi
 BAD_INPUTS = [
     pytest.param(
         "p.yaml",
-        "people:\n  - {username: a, name: 甲, department: rd}\n  - {username: b, name: 乙, department: nowhere}\n",
+        "people:\n  - {username: a, name: 甲, department: rd}\n"
+        "  - {username: b, name: 乙, department: nowhere}\n",
         "p.yaml:3: unknown department nowhere",
         id="unknown-department",
     ),
@@ -308,6 +309,12 @@ BAD_INPUTS = [
         id="bad-username",
     ),
     pytest.param(
+        "p.csv",
+        'username,name,department,title\nnew1,新一,rd,"多行\n职位"\nnew 2,新二,rd,\n',
+        "p.csv:4: username: Enter a valid username.",
+        id="line-after-a-multiline-value",
+    ),
+    pytest.param(
         "d.csv",
         "code,name\n研发,研发部\n",
         "d.csv:2: code: Enter a valid “slug”",
@@ -356,6 +363,12 @@ BAD_INPUTS = [
         id="yaml-syntax",
     ),
     pytest.param("d.yaml", "teams: []\n", "d.yaml:1: the file needs", id="yaml-no-sections"),
+    pytest.param(
+        "p.yaml", "people: {a: 1}\n", "p.yaml:1: people must be a list", id="yaml-no-list"
+    ),
+    pytest.param(
+        "p.yaml", "departments:\npeople:\n  - 张伟\n", "p.yaml:3: each entry needs", id="yaml-entry"
+    ),
     pytest.param("d.csv", "\n\n", "d.csv:1: the file is empty", id="empty-csv"),
     pytest.param("org.xlsx", "", "org.xlsx: unsupported file type", id="unsupported-type"),
 ]
@@ -388,10 +401,18 @@ def test_every_error_is_reported_not_only_the_first(db, write):
     with pytest.raises(OrgImportError) as raised:
         import_org([departments, write("p.csv", text)])
 
+    # In file and line order, whichever check found them.
     lines = [error.split(": ", 1)[0].rsplit(":", 1)[1] for error in raised.value.errors]
-    assert sorted(lines) == ["3", "4", "5"]
+    assert lines == ["3", "4", "5"]
     assert "3 errors" in str(raised.value)
     assert Department.objects.count() == 0
+
+
+def test_a_file_given_twice_is_refused(db, write):
+    path = write("org.yaml", ORG_YAML)
+    with pytest.raises(OrgImportError, match="given more than once"):
+        import_org([path, path])
+    assert User.objects.count() == 0
 
 
 def test_gbk_file_is_refused_with_advice_to_save_as_utf8(org, write):
