@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plugins.feedback.models import Feedback
 
@@ -109,8 +109,10 @@ def test_summary_page_is_for_triagers_only(people, login, november, who):
 
 
 def report(*args: str) -> str:
+    """Run ``hub report feedback`` in English (the report speaks the hub's language)."""
     out = io.StringIO()
-    call_command("report", "feedback", *args, stdout=out)
+    with translation.override("en"):
+        call_command("report", "feedback", *args, stdout=out)
     return out.getvalue()
 
 
