@@ -6,7 +6,8 @@ import sys
 HUB_COMMANDS = """\
 Hub commands:
   hub serve [--host H] [--port P]     serve the hub (ASGI, HTTP and websockets)
-  hub demo [--password PW]            load demo departments, people, spaces and documents
+  hub demo [--password PW] [--if-empty]
+                                      load demo departments, people, spaces and documents
   hub import org FILE [--dry-run] [--deactivate-missing]
                                       import departments and people from CSV or YAML
   hub import --help                   every importer (plugins add more)

@@ -19,6 +19,7 @@ from plugins.feedback.summary import parse_month
 
 
 def markdown_field(label: str, required: bool = True) -> forms.CharField:
+    """A Markdown text area limited to BODY_MAX_LENGTH characters."""
     return forms.CharField(
         label=label,
         required=required,

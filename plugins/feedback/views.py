@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hub.core.models import Department
 from plugins.feedback.forms import FeedbackForm, InboxFilterForm, SummaryForm, TriageForm
 from plugins.feedback.models import Feedback
 from plugins.feedback.permissions import can_triage, can_view, triage_departments
@@ -31,7 +33,7 @@ def _feedback_or_404(request: HttpRequest, pk) -> Feedback:
     return feedback
 
 
-def _triage_departments_or_403(request: HttpRequest):
+def _triage_departments_or_403(request: HttpRequest) -> QuerySet[Department]:
     departments = triage_departments(request.user)
     if not departments.exists():
         raise PermissionDenied
@@ -71,7 +73,9 @@ def send(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/send.html", {"form": form})
 
 
-def _detail(request: HttpRequest, feedback: Feedback, form: TriageForm | None, status: int = 200):
+def _detail(
+    request: HttpRequest, feedback: Feedback, form: TriageForm | None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "feedback/detail.html",
@@ -79,7 +83,6 @@ def _detail(request: HttpRequest, feedback: Feedback, form: TriageForm | None, s
             "feedback": feedback,
             "events": feedback.events.select_related("author"),
             "triage_form": form,
-            "is_sender": feedback.submitter_id == request.user.pk,
         },
         status=status,
     )

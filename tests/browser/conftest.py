@@ -57,7 +57,8 @@ def log_in(page: Page, username: str, password: str = SECRET) -> None:
 
 def open_hub_as(page: Page, user) -> Page:
     """Open the hub's address, get sent to the login form, log in and land on home."""
-    page.goto("/")
+    response = page.goto("/")
+    assert response is not None and response.ok, f"the login page answered {response.status}"
     log_in(page, user.username)
     assert not LOGIN_PATH.search(page.url), f"{user.username} could not log in"
     return page

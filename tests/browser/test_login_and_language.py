@@ -11,8 +11,11 @@ from tests.browser.conftest import LOGIN_PATH, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_log_in_through_the_form_and_land_on_home(org, spaces, browser_page, screenshot, settings):
+def test_log_in_through_the_form_and_land_on_home(
+    org, spaces, make_document, browser_page, screenshot, settings
+):
     settings.LOGIN_REDIRECT_URL = "/"
+    make_document(spaces.rd, org.rd_head, title="研发周报 第19周")
     page = browser_page
     page.goto("/")
     expect(page).to_have_url(LOGIN_PATH)
@@ -31,6 +34,8 @@ def test_log_in_through_the_form_and_land_on_home(org, spaces, browser_page, scr
     expect(my_spaces.get_by_role("link", name="研发部")).to_be_visible()
     # A space of another department (members only) is not listed.
     expect(my_spaces.get_by_role("link", name="市场部")).to_have_count(0)
+    recent = page.locator("section", has=page.get_by_role("heading", name="Recently updated"))
+    expect(recent.get_by_role("link", name="研发周报 第19周")).to_be_visible()
     screenshot(page, "home")
 
     # Logging out lands on the bare login form; logging in there leads home too.
