@@ -11,11 +11,24 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
         parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+        parser.add_argument(
+            "--access-log",
+            action="store_true",
+            help="log every request with the client address (off: it would tie anonymous"
+            " feedback tracking links to people)",
+        )
 
-    def handle(self, *args, host: str, port: int, workers: int, **options):
+    def handle(self, *args, host: str, port: int, workers: int, access_log: bool, **options):
         if not 0 < port < 65536:
             raise CommandError(f"--port must be between 1 and 65535, not {port}")
         if workers < 1:
             raise CommandError("--workers must be at least 1")
         self.stdout.write(f"Hub is serving on http://{host}:{port}/ (Ctrl+C stops it)")
-        uvicorn.run("hub.asgi:application", host=host, port=port, workers=workers, lifespan="off")
+        uvicorn.run(
+            "hub.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            lifespan="off",
+            access_log=access_log,
+        )
