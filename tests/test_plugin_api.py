@@ -197,13 +197,22 @@ def test_discovery_can_turn_entry_points_off(acme_wiki):
     assert plugin_apps(["plugins.feedback"], blocked=[], entry_points=False) == ["plugins.feedback"]
 
 
+PLUGIN_VARIABLES = {
+    "HUB_PLUGINS",
+    "HUB_BLOCKED_PLUGINS",
+    "HUB_LOAD_ENTRY_POINTS",
+    "HUB_PLUGIN_CONFIG",
+}
+
+
 def settings_in_subprocess(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess:
     """Import hub.settings in a fresh interpreter with ``environ``; print what it decided."""
     script = (
         "import json; from hub import settings; "
         "print(json.dumps({'apps': settings.INSTALLED_APPS, 'config': settings.HUB_PLUGIN_CONFIG}))"
     )
-    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path / "data"), **environ}
+    inherited = {key: value for key, value in os.environ.items() if key not in PLUGIN_VARIABLES}
+    env = {**inherited, "HUB_DATA_DIR": str(tmp_path / "data"), **environ}
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(tmp_path), str(ROOT), env.get("PYTHONPATH")])
     )

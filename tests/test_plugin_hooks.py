@@ -165,7 +165,9 @@ def test_register_template_fragments_fill_every_documented_slot(
         assert any(marker in html for html in pages), f"slot {slot!r} is on no page"
     for html in pages:
         assert html.index('data-dummy-slot="head"') < html.index("</head>")
-        assert html.index('data-dummy-slot="body_end"') > html.index("</footer>")
+        assert (
+            html.index("</head>") < html.index('data-dummy-slot="body_end"') < html.index("</body>")
+        )
     assert set(slots) <= {call["slot"] for call in calls_of("hub_register_template_fragments")}
 
 

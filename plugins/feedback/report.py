@@ -37,9 +37,9 @@ def write_summary(summary: Summary, scope: str, stdout: TextIO) -> None:
     for title, rows in sections:
         lines += ["", title]
         width = max((len(str(label)) for label, _count in rows), default=0)
-        lines += [f"  {label!s:<{width}}  {count:>5}" for label, count in rows] or [
-            f"  ({_('none')})"
-        ]
+        # "none" is looked up outside the f-string: xgettext does not read into f-strings.
+        none = _("none")
+        lines += [f"  {label!s:<{width}}  {count:>5}" for label, count in rows] or [f"  ({none})"]
     stdout.write("\n".join(lines) + "\n")
 
 

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_FLAGS, SECRET
 from playwright.sync_api import Browser, Page
+
+from conftest import CHROMIUM_FLAGS, SECRET
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 LOGIN_PATH = re.compile(r"/login/")
@@ -92,7 +93,8 @@ def png_image(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A valid PNG of one colour, written with zlib and struct only."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        checksum = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
 
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB

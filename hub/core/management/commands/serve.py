@@ -2,6 +2,7 @@
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -20,10 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, workers: int, access_log: bool, **options):
         if not 0 < port < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {port}")
+            raise CommandError(
+                _("--port must be between 1 and 65535, not %(port)s") % {"port": port}
+            )
         if workers < 1:
-            raise CommandError("--workers must be at least 1")
-        self.stdout.write(f"Hub is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+            raise CommandError(_("--workers must be at least 1"))
+        url = f"http://{host}:{port}/"
+        self.stdout.write(_("Hub is serving on %(url)s (Ctrl+C stops it)") % {"url": url})
         uvicorn.run(
             "hub.asgi:application",
             host=host,
