@@ -1,6 +1,7 @@
 """The small value types that ``hub_register_*`` hooks return.
 
-Each has an ``order``: lists are shown in ascending order, ties keep registration order.
+Each has an ``order``: lists are shown in ascending order; ties keep the order in which
+the plugins were called.
 """
 
 from argparse import ArgumentParser

@@ -33,17 +33,16 @@ def plugin_name(app_module: str) -> str:
 
 def plugin_apps(first_party: list[str], blocked: list[str], entry_points: bool = True) -> list[str]:
     """Django app modules of the enabled plugins, first-party first, without importing them."""
-    modules = list(first_party)
+    blocked_names = set(blocked)
+    modules = [
+        module for module in first_party if not {module, plugin_name(module)} & blocked_names
+    ]
     if entry_points:
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if entry_point.value not in modules:
+            names = {entry_point.name, entry_point.value, plugin_name(entry_point.value)}
+            if entry_point.value not in modules and not names & blocked_names:
                 modules.append(entry_point.value)
-    blocked_names = set(blocked)
-    return [
-        module
-        for module in modules
-        if module not in blocked_names and plugin_name(module) not in blocked_names
-    ]
+    return modules
 
 
 def register_app_hooks() -> None:
@@ -68,6 +67,11 @@ def _call_each(hook_name: str, kwargs: dict[str, Any]):
     if set(kwargs) != expected:
         raise TypeError(f"{hook_name} takes {sorted(expected)}, got {sorted(kwargs)}")
     for impl in reversed(caller.get_hookimpls()):
+        if impl.wrapper or impl.hookwrapper:
+            logger.error(
+                "plugin %r: hook wrappers are not supported (%s)", impl.plugin_name, hook_name
+            )
+            continue
         try:
             result = impl.function(*(kwargs[name] for name in impl.argnames))
         except Exception:

@@ -193,6 +193,14 @@ def test_discovery_blocks_plugins_by_module_or_short_name(acme_wiki):
     )
 
 
+def test_discovery_blocks_an_entry_point_by_its_own_name(tmp_path, monkeypatch):
+    write_distribution(tmp_path, "hub_bookmarks", "[hub]\nbookmarks = hub_bookmarks\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    assert "hub_bookmarks" in plugin_apps([], blocked=[])
+    assert "hub_bookmarks" not in plugin_apps([], blocked=["bookmarks"])
+
+
 def test_discovery_can_turn_entry_points_off(acme_wiki):
     assert plugin_apps(["plugins.feedback"], blocked=[], entry_points=False) == ["plugins.feedback"]
 

@@ -481,3 +481,16 @@ def test_isolation_a_raising_event_does_not_break_the_save(
     assert [call["document"] for call in calls_of("hub_document_saved")] == [document.pk]
     assert [call["document"] for call in calls_of("hub_document_published")] == [document.pk]
     assert "plugin 'broken' failed in hub_document_saved" in failures(caplog)
+
+
+class WrapsNav:
+    @hookimpl(wrapper=True)
+    def hub_register_nav_items(self, request):
+        return (yield)
+
+
+def test_isolation_a_hook_wrapper_is_skipped_and_logged(org, login, caplog):
+    with registered_plugin(WrapsNav(), name="wraps-nav"), caplog.at_level(logging.ERROR):
+        response = login(org.rd_member).get("/")
+    assert response.status_code == 200
+    assert "hook wrappers are not supported" in caplog.text

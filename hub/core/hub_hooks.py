@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hub import hookimpl
 from hub.items import Action, NavItem, Subcommand
@@ -22,7 +23,9 @@ def hub_permission_check(user, action: str, obj: Any) -> bool:
 def hub_register_nav_items(request) -> list[NavItem]:
     items = [NavItem("spaces", _("Spaces"), reverse("space_list"), order=10)]
     if request.user.is_staff:
-        items.append(NavItem("admin", _("Admin"), reverse("wagtailadmin_home"), order=900))
+        # A context: "Admin" is also a space role, which Chinese words differently.
+        label = pgettext_lazy("navigation", "Admin")
+        items.append(NavItem("admin", label, reverse("wagtailadmin_home"), order=900))
     return items
 
 

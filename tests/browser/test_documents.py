@@ -150,7 +150,7 @@ def test_edit_conflict_keeps_both_peoples_work(document, org, browser_login, bro
     second.get_by_role("button", name="Save").click()
 
     # Said once: the form's errors are shown above its fields.
-    expect(second.get_by_text(CONFLICT).first).to_be_visible()
+    expect(second.get_by_text(CONFLICT)).to_have_count(1)
     second_body = second.get_by_label("Content (Markdown)")
     assert second_body.input_value().replace("\r\n", "\n") == typed.replace("\r\n", "\n")
     # The diff shows the other person's change (left, saved) against this one's text (right).
