@@ -159,14 +159,21 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
+@pytest.fixture
+def chromium(django_db_serialized_rollback, monkeypatch) -> Iterator:
+    """Debian's chromium driven by Playwright (never Playwright's own browser download).
+
+    One browser per test: Playwright's sync API leaves an asyncio loop marked as running
+    in the test's thread, so Django's async-safety guard is lifted for the test (no
+    Django code runs inside Playwright's loop), and serialized rollback restores the home
+    page and site that migrations create, which the flush after each test removes.
+    """
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does this)")
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_FLAGS
@@ -185,16 +192,24 @@ def browser_page(chromium, asgi_server):
     context.close()
 
 
+def log_in(page, username: str, password: str = SECRET) -> None:
+    """Fill and submit the login form the page shows; wait for the answer to load."""
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def open_hub_as(page, user):
+    """Open the hub's address, get sent to the login form, log in and land on home."""
+    response = page.goto("/")
+    assert response is not None and response.ok, f"the login page answered {response.status}"
+    log_in(page, user.username)
+    assert "/login/" not in page.url, f"{user.username} could not log in"
+    return page
+
+
 @pytest.fixture
-def browser_login(browser_page):
-    """browser_login(user) logs the tab in through the real login form."""
-
-    def log_in(user):
-        browser_page.goto("/login/")
-        browser_page.fill("input[name=username]", user.username)
-        browser_page.fill("input[name=password]", SECRET)
-        browser_page.click("button[type=submit]")
-        browser_page.wait_for_url("**/")
-        return browser_page
-
-    return log_in
+def browser_login(browser_page) -> Callable:
+    """browser_login(user) logs the tab in through the real login form and waits for home."""
+    return lambda user: open_hub_as(browser_page, user)

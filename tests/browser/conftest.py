@@ -1,74 +1,21 @@
-"""Fixtures of the browser tests: Chromium per test, more logged-in tabs, test images and
-screenshots.
-
-Playwright's sync API leaves its asyncio loop marked as running in the test's thread
-between calls. While it is, Django refuses ORM calls (its async-safety guard) and keeps
-the thread's database connections in a second, context-local set that knows nothing of
-the serialized test data. So Chromium is started per test, after the test database is
-ready, and stopped before it is flushed; the ORM calls made meanwhile (fixtures, checks)
-run in this thread, never inside the loop, so the guard is lifted for that span.
-"""
+"""Fixtures of the browser tests beyond the root conftest's: more logged-in tabs, test
+images and screenshots."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from conftest import CHROMIUM_FLAGS, SECRET
+from conftest import open_hub_as
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 LOGIN_PATH = re.compile(r"/login/")
-
-
-@pytest.fixture
-def chromium(django_db_serialized_rollback, monkeypatch) -> Iterator[Browser]:
-    """Debian's chromium driven by Playwright, for one test (see the module docstring).
-
-    Serialized rollback restores the home page and site that migrations create, which
-    the flush after each transactional test removes.
-    """
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does this)")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-def log_in(page: Page, username: str, password: str = SECRET) -> None:
-    """Fill and submit the login form the page shows; wait for the answer to load."""
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-
-
-def open_hub_as(page: Page, user) -> Page:
-    """Open the hub's address, get sent to the login form, log in and land on home."""
-    response = page.goto("/")
-    assert response is not None and response.ok, f"the login page answered {response.status}"
-    log_in(page, user.username)
-    assert not LOGIN_PATH.search(page.url), f"{user.username} could not log in"
-    return page
-
-
-@pytest.fixture
-def browser_login(browser_page) -> Callable[..., Page]:
-    """browser_login(user) logs the tab in through the real login form and waits for home."""
-    return lambda user: open_hub_as(browser_page, user)
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LOGIN_PATH, log_in
+from conftest import log_in
+from tests.browser.conftest import LOGIN_PATH
 
 pytestmark = pytest.mark.browser
 
 
 def test_log_in_through_the_form_and_land_on_home(
-    org, spaces, make_document, browser_page, screenshot, settings
+    org, spaces, make_document, browser_page, screenshot
 ):
-    settings.LOGIN_REDIRECT_URL = "/"
     make_document(spaces.rd, org.rd_head, title="研发周报 第19周")
     page = browser_page
     page.goto("/")
