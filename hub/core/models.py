@@ -7,8 +7,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -150,6 +152,19 @@ class SpacePage(Page):
 
     class Meta:
         verbose_name = _("space")
+
+    @staticmethod
+    def slug_is_routed(slug: str) -> bool:
+        """Would a space at /<slug>/ be hidden by one of the hub's own URLs (/admin/, /spaces/…)?"""
+        try:
+            return resolve(f"/{slug}/").url_name != "wagtail_serve"
+        except Resolver404:
+            return False
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug and self.depth in (None, 3) and self.slug_is_routed(self.slug):
+            raise ValidationError({"slug": _("This address is used by the hub itself.")})
 
     def serve(self, request, *args, **kwargs):
         from hub.core.views import space_view

@@ -24,7 +24,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.management import CommandError
 from django.db import models, transaction
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.coreutils import find_available_slug
@@ -583,11 +582,7 @@ def _space_slug(home: HomePage, code: str) -> str:
     A space at /admin/ or /spaces/ would be hidden by the route of the same name, and
     "admin" is a likely code for an administration department.
     """
-    try:
-        routed = resolve(f"/{code}/").url_name != "wagtail_serve"
-    except Resolver404:
-        routed = False
-    return find_available_slug(home, f"{code}-space" if routed else code)
+    return find_available_slug(home, f"{code}-space" if SpacePage.slug_is_routed(code) else code)
 
 
 def _ensure_space(home: HomePage, department: Department, result: OrgImportResult) -> None:

@@ -180,6 +180,12 @@ def test_project_space_creation_and_members(org, spaces, login):
         reverse("space_create"), {"title": "重复", "slug": "launch", "visibility": "members"}
     )
     assert duplicate.status_code == 200 and SpacePage.objects.filter(slug="launch").count() == 1
+    for routed in ("admin", "spaces", "login"):
+        shadowed = client.post(
+            reverse("space_create"), {"title": "x", "slug": routed, "visibility": "members"}
+        )
+        assert "used by the hub itself" in shadowed.content.decode(), routed
+    assert not SpacePage.objects.filter(slug__in=["admin", "spaces", "login"]).exists()
     assert login(org.mkt_member).get(space.url).status_code == 404
     client.post(
         reverse("space_members", args=[space.pk]), {"department": org.mkt.pk, "role": "viewer"}
