@@ -60,6 +60,10 @@ class SpaceForm(forms.ModelForm):
         model = SpacePage
         fields = ["title", "slug", "description", "visibility"]
         labels = {"title": _("Name"), "slug": _("Address (slug)")}
+        help_texts = {
+            "title": _("Shown in lists and at the top of the space's pages."),
+            "slug": _("The last part of the space's web address, e.g. launch-2026."),
+        }
 
 
 class MembershipForm(forms.Form):

@@ -74,7 +74,7 @@ def test_every_save_is_a_revision_and_diff_marks_words(org, spaces, make_documen
     ).content.decode()
     assert "<del>登录</del>" in html and "<ins>注册</ins>" in html
     assert "<ins>新增一行</ins>" in html
-    assert "2 lines added, 1 line removed" in html
+    assert "2 lines added · 1 line removed" in html
 
 
 def test_restore_creates_a_new_revision(org, spaces, make_document, login):
