@@ -279,8 +279,10 @@ def load_demo(password: str, stdout: TextIO) -> None:
         )
     stdout.write(result.summary() + "\n")
     stdout.write(
-        _("Project and company-wide spaces: %(spaces)d. Documents: %(created)d created, "
-          "%(existing)d already there.")
+        _(
+            "Project and company-wide spaces: %(spaces)d. Documents: %(created)d created, "
+            "%(existing)d already there."
+        )
         % {
             "spaces": len(project_spaces),
             "created": created,

@@ -58,6 +58,6 @@ class Command(BaseCommand):
         for login in logins:
             where = f"{login.name}, {login.department}" if login.department else login.name
             self.stdout.write(f"  {login.username.ljust(width)}  {where} — {login.role}")
-        self.stdout.write(_("Password: %(password)s (the same for every demo account)") % {
-            "password": password
-        })
+        self.stdout.write(
+            _("Password: %(password)s (the same for every demo account)") % {"password": password}
+        )
