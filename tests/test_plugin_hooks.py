@@ -22,6 +22,7 @@ import tests.plugins.dummy as dummy_plugin
 from hub import hookimpl, hookspecs
 from hub.core.documents import create_document, save_document
 from hub.core.models import DocumentPage, SpacePage
+from hub.items import Widget
 from hub.testing import registered_plugin
 from tests.plugins.dummy import calls_of
 from tests.plugins.dummy import hub_hooks as dummy_hooks
@@ -494,3 +495,17 @@ def test_isolation_a_hook_wrapper_is_skipped_and_logged(org, login, caplog):
         response = login(org.rd_member).get("/")
     assert response.status_code == 200
     assert "hook wrappers are not supported" in caplog.text
+
+
+class BrokenWidget:
+    @hookimpl
+    def hub_register_home_widgets(self, request):
+        return [Widget("broken", "Broken", "no/such/template.html")]
+
+
+def test_isolation_a_widget_that_cannot_render_is_skipped(org, login, caplog):
+    with registered_plugin(BrokenWidget(), name="broken-widget"), caplog.at_level(logging.ERROR):
+        response = login(org.rd_member).get("/")
+    assert response.status_code == 200
+    assert 'data-widget="broken"' not in response.content.decode()
+    assert "home widget 'broken' failed to render" in caplog.text

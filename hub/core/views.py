@@ -7,6 +7,7 @@ not change answers 403.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 
 from django.conf import settings
@@ -35,6 +36,8 @@ from hub.core.forms import AttachmentForm, DocumentForm, MembershipForm, SpaceFo
 from hub.core.markdown import render_markdown
 from hub.core.models import Attachment, DocumentPage, HomePage, SpaceMembership, SpacePage
 from hub.core.permissions import can, forget_roles, visible_documents, visible_spaces
+
+logger = logging.getLogger("hub.core")
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
@@ -75,13 +78,15 @@ def _breadcrumbs(request: HttpRequest, page: Page) -> list[Page]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    widgets = [
-        {
-            "widget": widget,
-            "html": render_to_string(widget.template, widget.context, request=request),
-        }
-        for widget in plugins.collect("hub_register_home_widgets", request=request)
-    ]
+    widgets = []
+    for widget in plugins.collect("hub_register_home_widgets", request=request):
+        try:
+            html = render_to_string(widget.template, widget.context, request=request)
+        except Exception:
+            # A plugin's broken widget must not take the home page down with it.
+            logger.exception("home widget %r failed to render", widget.name)
+            continue
+        widgets.append({"widget": widget, "html": html})
     recent = visible_documents(request.user).select_related("space", "owner")
     return render(
         request,
