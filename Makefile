@@ -20,6 +20,7 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/hub migrate --noinput
 	$(BIN)/hub demo --if-empty --password $(DEMO_PASSWORD)
+	$(BIN)/hub reindex
 	$(BIN)/hub collectstatic --noinput --verbosity 0
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 

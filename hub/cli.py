@@ -12,6 +12,7 @@ Hub commands:
                                       import departments and people from CSV or YAML
   hub import --help                   every importer (plugins add more)
   hub report feedback --month YYYY-MM monthly feedback summary (plugins add reports)
+  hub reindex [--procs N]             rebuild the search index from the database
   hub migrate, hub createsuperuser, hub shell, ...   every Django command works too
 
 Data lives in HUB_DATA_DIR (default ./var). See README.md for the environment variables.

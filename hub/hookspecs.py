@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from wagtail.models import Revision
 
     from hub.core.models import DocumentPage, SpacePage, User
-    from hub.items import Action, Fragment, NavItem, Subcommand, Widget
+    from hub.items import Action, Fragment, NavItem, SearchType, Subcommand, Widget
 
 hookspec = pluggy.HookspecMarker("hub")
 hookimpl = pluggy.HookimplMarker("hub")
@@ -72,6 +72,11 @@ def hub_register_importers() -> list[Subcommand]:
 @hookspec
 def hub_register_reports() -> list[Subcommand]:
     """Add ``hub report <name>`` subcommands."""
+
+
+@hookspec
+def hub_register_search_types() -> list[SearchType]:
+    """Add a kind of content to the search page, searchable only by those who may see it."""
 
 
 @hookspec(firstresult=True)

@@ -7,6 +7,7 @@ the plugins were called.
 from argparse import ArgumentParser
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -63,4 +64,46 @@ class Subcommand:
     help: str
     add_arguments: Callable[[ArgumentParser], None]
     handle: Callable[..., None]
+    order: int = 100
+
+
+@dataclass
+class SearchHit:
+    """What the search page shows for one hit; built by a ``SearchType``'s ``describe``.
+
+    ``text`` is the plain text the highlighted snippet is cut from (the page escapes it).
+    ``author`` stays empty where the author must not be shown (anonymous feedback).
+    """
+
+    title: str
+    url: str
+    text: str = ""
+    space: str = ""
+    department: str = ""
+    author: str = ""
+    date: datetime | None = None
+
+
+@dataclass
+class SearchType:
+    """A kind of content the search page searches (documents, feedback, tasks…).
+
+    ``model`` is a model indexed for Wagtail search (``wagtail.search.index.Indexed``).
+    ``visible(user)`` returns the objects ``user`` may see as a query built from the
+    model's ``FilterField``s: the search runs on it, so permission filtering happens
+    inside the query, before counting. ``describe(obj)`` turns a hit into a ``SearchHit``.
+    The ``*_field`` names say which filters apply (each a ``FilterField``; ``None``: the
+    filter does not apply, and the type drops out of results while it is set). A type with
+    a ``space_field`` and no ``department_field`` is filtered by its space's department.
+    """
+
+    name: str
+    label: str
+    model: type
+    visible: Callable[[Any], Any]
+    describe: Callable[[Any], SearchHit]
+    space_field: str | None = None
+    department_field: str | None = None
+    author_field: str | None = None
+    date_field: str | None = None
     order: int = 100

@@ -58,6 +58,7 @@ HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
 
 INSTALLED_APPS = [
     "hub.core",
+    "hub.search",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -171,7 +172,10 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 
 WAGTAIL_SITE_NAME = os.environ.get("HUB_SITE_NAME", "Hub")
 WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The Whoosh backend (hub.search); a scaled-out site points this at PostgreSQL or OpenSearch.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "hub.search.backend", "PATH": str(DATA_DIR / "search-index")}
+}
 WAGTAIL_I18N_ENABLED = False
 TAGGIT_CASE_INSENSITIVE = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -509,3 +509,26 @@ def test_isolation_a_widget_that_cannot_render_is_skipped(org, login, caplog):
     assert response.status_code == 200
     assert 'data-widget="broken"' not in response.content.decode()
     assert "home widget 'broken' failed to render" in caplog.text
+
+
+# Search ----------------------------------------------------------------------------------
+
+
+def test_register_search_types_adds_content_searchable_by_those_who_may_see_it(
+    spaces, org, login, dummy
+):
+    import json
+
+    def found(user) -> list[dict]:
+        response = login(user).get("/search/api/", {"q": "保密项目", "type": "dummy_space"})
+        assert response.status_code == 200
+        return json.loads(response.content)["results"]
+
+    # rd_member is a member of the members-only space; loner is not.
+    assert [(r["type"], r["title"], r["url"]) for r in found(org.rd_member)] == [
+        ("dummy_space", "保密项目", spaces.secret.url)
+    ]
+    assert found(org.loner) == []
+    assert dummy.calls_of("hub_register_search_types")
+    page = login(org.rd_member).get("/search/", {"q": "保密项目"}).content.decode()
+    assert 'value="dummy_space"' in page and "Dummy spaces" in page

@@ -6,8 +6,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hub import hookimpl
-from hub.items import NavItem, Subcommand, Widget
+from hub.items import NavItem, SearchType, Subcommand, Widget
 from plugins.feedback.report import feedback_report
+from plugins.feedback.search import feedback_search_type
 from plugins.feedback.widgets import inbox_widget, my_feedback_widget
 
 
@@ -30,3 +31,8 @@ def hub_register_home_widgets(request) -> list[Widget]:
 @hookimpl
 def hub_register_reports() -> list[Subcommand]:
     return [feedback_report()]
+
+
+@hookimpl
+def hub_register_search_types() -> list[SearchType]:
+    return [feedback_search_type()]

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from hub.core.markdown import render_markdown
 from hub.core.models import Department, User
@@ -53,8 +54,8 @@ def start_of_today() -> datetime:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-class Feedback(models.Model):
-    """One piece of feedback addressed to a department."""
+class Feedback(index.Indexed, models.Model):
+    """One piece of feedback addressed to a department (searchable, see ``search.py``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -89,6 +90,16 @@ class Feedback(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    # The sender is a filter only (never searched text), so anonymous items match no name.
+    search_fields = [
+        index.SearchField("subject"),
+        index.SearchField("body"),
+        index.FilterField("department"),
+        index.FilterField("submitter"),
+        index.FilterField("anonymous"),
+        index.FilterField("created_at"),
+    ]
 
     class Meta:
         ordering = ["-created_at", "subject"]

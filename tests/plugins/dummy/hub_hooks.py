@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hub import hookimpl
-from hub.items import Action, Fragment, NavItem, Subcommand, Widget
+from hub.items import Action, Fragment, NavItem, SearchHit, SearchType, Subcommand, Widget
 from hub.plugins import plugin_config
 from tests.plugins.dummy import NAME, record
 
@@ -140,6 +140,34 @@ def hub_register_reports() -> list[Subcommand]:
     return [
         Subcommand(
             "dummy", gettext_lazy("Count documents (dummy report)."), _report_arguments, _report
+        )
+    ]
+
+
+def _visible_spaces(user):
+    from hub.core.permissions import visible_spaces
+
+    return visible_spaces(user)
+
+
+def _describe_space(space) -> SearchHit:
+    return SearchHit(space.title, space.url or "", space.description)
+
+
+@hookimpl
+def hub_register_search_types() -> list[SearchType]:
+    from hub.core.models import SpacePage
+
+    record("hub_register_search_types")
+    # Spaces are indexed Wagtail pages already: searchable by whoever may view them.
+    return [
+        SearchType(
+            "dummy_space",
+            gettext_lazy("Dummy spaces"),
+            SpacePage,
+            _visible_spaces,
+            _describe_space,
+            order=90,
         )
     ]
 

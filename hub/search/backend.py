@@ -1,0 +1,256 @@
+"""The Whoosh search backend for Wagtail (``WAGTAILSEARCH_BACKENDS`` ``BACKEND``).
+
+``{"BACKEND": "hub.search.backend", "PATH": <folder>}``: one index folder per model
+hierarchy under PATH (default ``<HUB_DATA_DIR>/search-index``). See ``hub.search`` for
+the design; ``flush()`` waits until queued index updates are committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchResults,
+    FilterFieldError,
+    get_model_root,
+)
+from modelsearch.backends.database.fallback import DatabaseSearchBackend, DatabaseSearchResults
+from modelsearch.index import class_is_indexed
+from whoosh import query as wq
+from whoosh.sorting import Count, FieldFacet
+
+from hub.search.query import WhooshAutocompleteQueryCompiler, WhooshQueryCompiler
+from hub.search.schema import NULLS, PK, document_for, filter_column
+from hub.search.store import IndexStore, store_for
+from hub.search.writer import flush_all, writer_for
+
+logger = logging.getLogger("hub.search")
+
+
+# A search first waits this long at most for updates this process queued (read your writes).
+FLUSH_BEFORE_SEARCH_SECONDS = 2.0
+
+
+def after_commit(func) -> None:
+    """Run ``func`` once the current transaction commits (at once outside of one).
+
+    Django's TestCase wraps each test in a transaction that never commits; under it the
+    update is queued at once, as the database backend's index rows would be visible.
+    """
+    connection = transaction.get_connection()
+    if connection.atomic_blocks and getattr(connection.atomic_blocks[0], "_from_testcase", False):
+        func()
+    else:
+        transaction.on_commit(func, robust=True)
+
+
+def flush(timeout: float = 10.0) -> bool:
+    """Wait until every index update queued in this process is committed."""
+    return flush_all(timeout)
+
+
+class FallbackResults(DatabaseSearchResults):
+    """Results from the database while the index is unavailable (``degraded`` is True)."""
+
+    degraded = True
+
+
+class FallbackBackend(DatabaseSearchBackend):
+    results_class = FallbackResults
+
+
+class WhooshIndex(BaseIndex):
+    """The index of one model hierarchy; updates go to the process's one writer after
+    the transaction commits."""
+
+    def __init__(self, backend, store: IndexStore):
+        super().__init__(backend)
+        self.store = store
+
+    def get_key(self) -> str:
+        return str(self.store.path)
+
+    def refresh(self) -> None:
+        writer_for(self.store).flush()
+
+    def reset(self) -> None:
+        self.store.rebuild(empty=True)
+
+    def add_items(self, model, items) -> None:
+        if not class_is_indexed(model):
+            return
+        for item in items:
+            after_commit(lambda item=item: self._update(item))
+
+    def _update(self, obj) -> None:
+        try:
+            document = document_for(obj)
+        except Exception:
+            logger.exception("Cannot index %r", obj)
+            return
+        writer_for(self.store).update(document[PK], document)
+
+    def delete_item(self, item) -> None:
+        key = str(item.pk)
+        after_commit(lambda: writer_for(self.store).delete(key))
+
+
+class NullIndex(BaseIndex):
+    """What the rebuilder hands to Wagtail's index commands: the rebuild already happened."""
+
+
+class WhooshRebuilder:
+    """For Wagtail's ``update_index``: rebuilds the whole folder atomically at start."""
+
+    def __init__(self, index: WhooshIndex):
+        self.index = index
+
+    def start(self) -> BaseIndex:
+        self.index.store.rebuild()
+        return NullIndex(self.index.backend)
+
+    def finish(self) -> None:
+        pass
+
+
+class WhooshSearchResults(BaseSearchResults):
+    """Hits from the index (filters applied inside it), loaded from the queryset.
+
+    ``degraded`` becomes True once evaluated if the database had to answer instead.
+    """
+
+    supports_facet = True
+    degraded = False
+
+    @property
+    def _store(self) -> IndexStore:
+        model = self.query_compiler.queryset.model
+        return self.backend.get_index_for_model(model).store
+
+    def _fallback(self) -> BaseSearchResults:
+        self.degraded = True
+        compiler = self.query_compiler
+        results = FallbackBackend({})._search(
+            FallbackBackend.query_compiler_class,
+            compiler.query,
+            compiler.queryset,
+            fields=compiler.fields,
+            order_by_relevance=compiler.order_by_relevance,
+        )[self.start : self.stop]
+        return results.annotate_score(self._score_field) if self._score_field else results
+
+    def _run(self, search):
+        """Run ``search(searcher, query, filter)``; None if the index is unavailable."""
+        store = self._store
+        writer = writer_for(store)
+        if writer.pending:
+            writer.flush(FLUSH_BEFORE_SEARCH_SECONDS)
+        searcher = store.searcher()
+        if searcher is None:
+            return None
+        compiler = self.query_compiler
+        try:
+            return search(searcher, compiler.compile_query(), compiler.compile_filter())
+        except Exception as error:
+            # The database answers this query; the index is rebuilt only if it is unreadable.
+            logger.exception("Searching %s failed", store.path)
+            if not store.readable():
+                store.broken(error)
+            return None
+
+    def _hits(self, searcher, query, filter_query) -> list[tuple[str, float]]:
+        if self.stop is not None and self.stop <= self.start:
+            return []
+        sortedby = self.query_compiler.sort_facets()
+        results = searcher.search(query, filter=filter_query, limit=self.stop, sortedby=sortedby)
+        hits = results[self.start : self.stop]
+        return [(hit[PK], hit.score) for hit in hits]
+
+    def _do_search(self):
+        hits = self._run(self._hits)
+        if hits is None:
+            return list(self._fallback())
+        pks = [pk for pk, _score in hits]
+        queryset = self.query_compiler.queryset.filter(pk__in=pks)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        # The queryset re-applies its own filters: a stale index never shows a hidden object.
+        objects = {str(obj.pk): obj for obj in queryset}
+        results = []
+        for pk, score in hits:
+            obj = objects.get(pk)
+            if obj is not None:
+                if self._score_field:
+                    setattr(obj, self._score_field, score)
+                results.append(obj)
+        return results
+
+    def _count(self, searcher, query, filter_query) -> int:
+        return len(searcher.search(query, filter=filter_query, limit=None, scored=False))
+
+    def _do_count(self) -> int:
+        total = self._run(self._count)
+        if total is None:
+            return self._fallback().count()
+        total = max(total - self.start, 0)
+        return total if self.stop is None else min(total, self.stop - self.start)
+
+    def facet(self, field_name: str) -> OrderedDict:
+        field = self.query_compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f'index.FilterField("{field_name}") to '
+                f"{self.query_compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        column = filter_column(self.query_compiler.queryset.model, field)
+
+        def counts(searcher, query, filter_query):
+            is_null = wq.Term(NULLS, column.name)
+            present = searcher.search(
+                wq.And([query, wq.Not(is_null)]),
+                filter=filter_query,
+                groupedby=FieldFacet(column.name, maptype=Count),
+                limit=None,
+                scored=False,
+            ).groups()
+            nulls = len(
+                searcher.search(
+                    wq.And([query, is_null]), filter=filter_query, limit=None, scored=False
+                )
+            )
+            found = [(column.from_index(key), count) for key, count in present.items()]
+            if nulls:
+                found.append((None, nulls))
+            return OrderedDict(sorted(found, key=lambda item: -item[1]))
+
+        result = self._run(counts)
+        return self._fallback().facet(field_name) if result is None else result
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    rebuilder_class = WhooshRebuilder
+    # Indexing is queued; a failure is logged and never breaks the user's save.
+    catch_indexing_errors = True
+
+    def __init__(self, params: dict):
+        super().__init__(params)
+        self.path = Path(params.get("PATH") or Path(settings.DATA_DIR) / "search-index")
+
+    def get_index_for_model(self, model) -> WhooshIndex:
+        root = get_model_root(model)
+        folder = self.path / f"{root._meta.app_label}_{root._meta.model_name}"
+        return WhooshIndex(self, store_for(folder, root))
+
+
+SearchBackend = WhooshSearchBackend

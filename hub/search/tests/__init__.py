@@ -1,0 +1,1 @@
+"""Tests of search: the backend, the analyzer, indexing and the search page."""

@@ -1,0 +1,157 @@
+"""The backend through Wagtail's API on DocumentPage, against Whoosh and (for parity)
+Wagtail's database backend: search, filters, permissions, phrases, operators, ordering,
+scores, facets and autocomplete."""
+
+import pytest
+from modelsearch.query import Phrase
+
+from hub.core.models import DocumentPage
+from hub.core.permissions import visible_documents
+from hub.search.analysis import normalize
+
+Status = DocumentPage.Status
+
+
+def titles(results) -> set[str]:
+    return {document.title for document in results}
+
+
+@pytest.fixture
+def corpus(backend, spaces, org, make_document, indexing):
+    """Documents in every situation, all mentioning 'zebra'; see each title."""
+    docs = {
+        "Open plan": (spaces.company_read, org.admin, Status.PUBLISHED),
+        "Open draft": (spaces.company_read, org.admin, Status.DRAFT),
+        "Marketing plan": (spaces.mkt, org.mkt_member, Status.PUBLISHED),
+        "Marketing archive": (spaces.mkt, org.mkt_member, Status.ARCHIVED),
+        "Secret draft": (spaces.secret, org.mkt_member, Status.DRAFT),
+        "Secret published": (spaces.secret, org.mkt_member, Status.PUBLISHED),
+        "Handbook archive": (spaces.company_read, org.admin, Status.ARCHIVED),
+        "My own draft": (spaces.secret, org.rd_member, Status.DRAFT),
+    }
+    made = {}
+    with indexing():
+        for title, (space, owner, status) in docs.items():
+            body = f"zebra weekly report about {title.lower()}"
+            if space == spaces.mkt:
+                body += " unicorn"
+            made[title] = make_document(space, owner, title=title, body=body, status=status)
+    return made
+
+
+VISIBLE_TO_RD_MEMBER = {"Open plan", "Secret published", "Handbook archive", "My own draft"}
+
+
+def test_search_finds_and_counts(corpus):
+    results = DocumentPage.objects.search("zebra")
+    assert titles(results) == set(corpus)
+    assert results.count() == len(corpus)
+    assert len(results[2:5]) == 3
+    assert results[2:5].count() == 3
+
+
+def test_permission_filter_hides_results_counts_facets_and_autocomplete(corpus, org):
+    mine = visible_documents(org.rd_member)
+    results = mine.search("zebra")
+    assert titles(results) == VISIBLE_TO_RD_MEMBER
+    assert results.count() == len(VISIBLE_TO_RD_MEMBER)
+    assert sum(results.facet("space_id").values()) == len(VISIBLE_TO_RD_MEMBER)
+    assert set(results.facet("space_id")) == {
+        corpus["Open plan"].space_id,
+        corpus["My own draft"].space_id,
+    }
+    assert results.facet("status") == {"published": 2, "archived": 1, "draft": 1}
+    # A word only hidden documents hold reveals nothing, not even a count.
+    hidden = mine.search("unicorn")
+    assert list(hidden) == [] and hidden.count() == 0 and hidden.facet("status") == {}
+    assert titles(mine.autocomplete("Marketing")) == set()
+    assert titles(mine.autocomplete("Secr")) == {"Secret published"}
+
+
+def test_filters_exact_in_isnull_and_exclude(corpus, spaces, org):
+    documents = DocumentPage.objects
+    published = documents.filter(status=Status.PUBLISHED).search("zebra")
+    assert titles(published) == {"Open plan", "Marketing plan", "Secret published"}
+    in_spaces = documents.filter(space_id__in=[spaces.mkt.pk, spaces.secret.pk]).search("zebra")
+    assert titles(in_spaces) == {
+        "Marketing plan",
+        "Marketing archive",
+        "Secret draft",
+        "Secret published",
+        "My own draft",
+    }
+    assert documents.filter(owner__isnull=True).search("zebra").count() == 0
+    not_admin = documents.exclude(owner=org.admin).filter(status__in=["draft", "archived"])
+    assert titles(not_admin.search("zebra")) == {
+        "Marketing archive",
+        "Secret draft",
+        "My own draft",
+    }
+
+
+def test_operators_and_phrases(corpus):
+    documents = DocumentPage.objects
+    assert titles(documents.search("open plan")) == {"Open plan"}
+    assert titles(documents.search("open plan", operator="or")) >= {
+        "Open plan",
+        "Open draft",
+        "Marketing plan",
+    }
+    assert titles(documents.search("plan unicorn", operator="and")) == {"Marketing plan"}
+    assert titles(documents.search(Phrase("about secret draft"))) == {"Secret draft"}
+    assert titles(documents.search(Phrase("draft secret"))) == set()
+
+
+def test_ordering_and_scores(corpus):
+    ordered = DocumentPage.objects.order_by("-title").search("zebra", order_by_relevance=False)
+    assert [d.title for d in ordered] == sorted(corpus, reverse=True)
+    scored = DocumentPage.objects.search("zebra plan").annotate_score("score")
+    assert {d.title for d in scored} == {"Open plan", "Marketing plan"}
+    assert all(isinstance(d.score, float) for d in scored)
+
+
+@pytest.mark.parametrize("backend", ["whoosh"], indirect=True)
+def test_english_stemming_and_chinese_words_mixed(backend, spaces, org, make_document, indexing):
+    with indexing():
+        make_document(
+            spaces.company_edit,
+            org.admin,
+            "知识库 Wiki 上线",
+            "我们支持中文搜索。Reporting is easy.",
+        )
+        make_document(spaces.company_edit, org.admin, "Wiki 说明", "中文支持很好")
+    documents = DocumentPage.objects
+    assert titles(documents.search("reports")) == {"知识库 Wiki 上线"}
+    assert titles(documents.search("知识库 wiki")) == {"知识库 Wiki 上线"}
+    assert titles(documents.search("识库")) == {"知识库 Wiki 上线"}
+    assert titles(documents.search("支持中文")) == {"知识库 Wiki 上线"}
+    assert titles(documents.search(Phrase("支持中文"))) == {"知识库 Wiki 上线"}
+    assert titles(documents.search(Phrase("中文支持"))) == {"Wiki 说明"}
+    assert titles(documents.search("ｗｉｋｉ")) == {"知识库 Wiki 上线", "Wiki 说明"}
+    assert titles(documents.autocomplete("知识")) == {"知识库 Wiki 上线"}
+
+
+SENTENCES = [
+    "研发部本周完成了知识库的全文检索功能，支持中文分词。",
+    "市场部下周将发布新产品的推广方案和预算。",
+    "财务部审核了第三季度的报销流程与差旅标准。",
+]
+
+
+@pytest.mark.parametrize("backend", ["whoosh"], indirect=True)
+def test_every_chinese_substring_is_found_without_false_hits(
+    backend, spaces, org, make_document, indexing
+):
+    with indexing():
+        for number, sentence in enumerate(SENTENCES):
+            make_document(spaces.company_read, org.admin, title=f"doc{number}", body=sentence)
+    documents = DocumentPage.objects
+    for sentence in SENTENCES:
+        runs = "".join(c if "\u4e00" <= c <= "\u9fff" else " " for c in sentence).split()
+        substrings = {
+            run[i:j] for run in runs for i in range(len(run)) for j in range(i + 2, len(run) + 1)
+        }
+        assert len(substrings) > 100
+        for substring in substrings:
+            expected = {f"doc{n}" for n, s in enumerate(SENTENCES) if substring in normalize(s)}
+            assert titles(documents.search(substring)) == expected, substring
