@@ -221,6 +221,9 @@ def _has_objects(root) -> bool | None:
 def _write_all(index, root, progress: bool, procs: int) -> int:
     querysets = [model.get_indexed_objects() for model in hierarchy(root)]
     total = sum(queryset.count() for queryset in querysets)
+    # Load jieba here, before the writer forks: a child forked while another thread holds
+    # the loading lock would wait for it forever.
+    warm_up()
     writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=128)
     count = 0
     try:
