@@ -524,6 +524,9 @@ def test_register_search_types_adds_content_searchable_by_those_who_may_see_it(
         assert response.status_code == 200
         return json.loads(response.content)["results"]
 
+    # The spaces were saved inside the test's transaction, which never commits: index
+    # them the way an admin would after an import.
+    call_command("reindex", "--procs", "1", "--no-progress", stdout=StringIO())
     # rd_member is a member of the members-only space; loner is not.
     assert [(r["type"], r["title"], r["url"]) for r in found(org.rd_member)] == [
         ("dummy_space", "保密项目", spaces.secret.url)

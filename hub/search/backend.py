@@ -38,16 +38,8 @@ FLUSH_BEFORE_SEARCH_SECONDS = 2.0
 
 
 def after_commit(func) -> None:
-    """Run ``func`` once the current transaction commits (at once outside of one).
-
-    Django's TestCase wraps each test in a transaction that never commits; under it the
-    update is queued at once, as the database backend's index rows would be visible.
-    """
-    connection = transaction.get_connection()
-    if connection.atomic_blocks and getattr(connection.atomic_blocks[0], "_from_testcase", False):
-        func()
-    else:
-        transaction.on_commit(func, robust=True)
+    """Run ``func`` once the current transaction commits (at once outside of one)."""
+    transaction.on_commit(func, robust=True)
 
 
 def flush(timeout: float = 10.0) -> bool:

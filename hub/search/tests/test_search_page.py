@@ -9,8 +9,7 @@ pagination, bad parameters and the record of queries that found nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
@@ -20,7 +19,6 @@ from django.utils import timezone
 from wagtail.search import index
 
 from hub.core.models import DocumentPage
-from hub.search.backend import flush
 from hub.search.models import ZeroResultQuery
 from hub.testing import registered_plugin
 from plugins.feedback.models import Category, Feedback
@@ -45,32 +43,18 @@ def own_index(settings, tmp_path) -> None:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks) -> Callable:
-    """``with committed():`` runs the saves' after-commit index updates and waits for them
-    (the test's transaction never commits; the Whoosh backend indexes after commit)."""
-
-    @contextmanager
-    def run() -> Iterator[None]:
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-        assert flush(), "the index writer did not finish"
-
-    return run
-
-
-@pytest.fixture
-def make_document(make_document, committed) -> Callable:
-    """The root fixture's documents, committed and indexed before the test searches."""
+def make_document(make_document, indexing) -> Callable:
+    """The root fixture's documents, indexing and indexed before the test searches."""
 
     def make(*args, **kwargs):
-        with committed():
+        with indexing():
             return make_document(*args, **kwargs)
 
     return make
 
 
 @pytest.fixture
-def corpus(spaces, org, make_document, committed) -> SimpleNamespace:
+def corpus(spaces, org, make_document, indexing) -> SimpleNamespace:
     """The same two words in documents and feedback of every visibility.
 
     Words stand apart (spaces, punctuation) so any backend's tokenizer finds them.
@@ -81,7 +65,7 @@ def corpus(spaces, org, make_document, committed) -> SimpleNamespace:
         return make_document(space, owner or org.admin, title, body, status)
 
     def feedback(sender, department, subject, anonymous):
-        with committed():
+        with indexing():
             item, _token = Feedback.submit(
                 submitter=sender,
                 anonymous=anonymous,
@@ -293,31 +277,31 @@ def test_feedback_search_runs_on_exactly_the_items_each_person_may_open(corpus, 
         assert set(visible_feedback(person).values_list("pk", flat=True)) == expected, person
 
 
-def test_department_filter_includes_sub_departments(spaces, org, make_document, login, committed):
+def test_department_filter_includes_sub_departments(spaces, org, make_document, login, indexing):
     from hub.core.models import SpacePage
 
     web = SpacePage(title="Web", slug="web", visibility="company_read", department=org.rd_web_dept)
-    with committed():
+    with indexing():
         spaces.rd.get_parent().add_child(instance=web)
     make_document(web, org.admin, "Web guide", f"{WORD} frontend")
     _status, data = api(login(org.loner), q=WORD, department=org.rd.pk)
     assert titles(data) == {"Web guide"}
 
 
-def _dated(document: DocumentPage, days_ago: int, committed) -> None:
+def _dated(document: DocumentPage, days_ago: int, indexing) -> None:
     when = timezone.now() - timedelta(days=days_ago)
     DocumentPage.objects.filter(pk=document.pk).update(latest_revision_created_at=when)
     # A filter field changed behind the models' back: tell the search index too.
-    with committed():
+    with indexing():
         index.insert_or_update_object(DocumentPage.objects.get(pk=document.pk))
 
 
-def test_date_range_and_sort_by_date(spaces, org, make_document, login, committed):
+def test_date_range_and_sort_by_date(spaces, org, make_document, login, indexing):
     old = make_document(spaces.company_read, org.admin, "Old zebra", "zebra old")
     middle = make_document(spaces.company_read, org.admin, "Middle zebra", "zebra middle")
     make_document(spaces.company_read, org.admin, "New zebra", "zebra zebra zebra new")
-    _dated(old, 40, committed)
-    _dated(middle, 10, committed)
+    _dated(old, 40, indexing)
+    _dated(middle, 10, indexing)
     client = login(org.loner)
     by_date = api(client, q=WORD, sort="date")[1]
     assert [result["title"] for result in by_date["results"]] == [
