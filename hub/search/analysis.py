@@ -88,6 +88,20 @@ class _OrdinalTokenizer(Tokenizer):
         """(token text, start, end, positions to skip before it) in normalised text."""
         raise NotImplementedError
 
+    def numbered(self, text: str) -> Iterator[tuple[str, int, int, int]]:
+        """(token text, ordinal position, start, end) for each piece of normalised text."""
+        pos = -1
+        for piece, start, end, gap in self.pieces(text):
+            pos += 1 if pos < 0 else 1 + gap
+            yield piece, pos, start, end
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each token's positions in ``value``: what indexing needs, without Token objects."""
+        found: dict[str, list[int]] = {}
+        for piece, pos, _start, _end in self.numbered(normalize(value)):
+            found.setdefault(piece, []).append(pos)
+        return found
+
     def __call__(
         self,
         value: str,
@@ -103,19 +117,14 @@ class _OrdinalTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text, offsets = _normalize_with_offsets(value)
-        pos = start_pos
-        first = True
-        for piece, start, end, gap in self.pieces(text):
-            if not first:
-                pos += 1 + gap
-            first = False
+        for piece, pos, start, end in self.numbered(text):
             token.text = piece
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
                 token.original = piece
             if positions:
-                token.pos = pos
+                token.pos = start_pos + pos
             if chars:
                 if offsets is not None:
                     start, end = offsets[start], offsets[end - 1] + 1
@@ -139,18 +148,17 @@ class WordTokenizer(_OrdinalTokenizer):
 
 
 class BigramTokenizer(_OrdinalTokenizer):
-    """Overlapping bigrams of each Chinese run (a lone character stays as it is);
-    a position gap between runs keeps phrases from spanning punctuation or words."""
+    """Overlapping bigrams of each Chinese run, then its last character alone (a lone
+    character is just itself), so a one-character query finds a character wherever it
+    is; a position gap between runs keeps phrases from spanning punctuation or words."""
 
     def pieces(self, text: str) -> Iterator[tuple[str, int, int, int]]:
-        for is_cjk, run, start, _end in runs(text):
+        for is_cjk, run, start, end in runs(text):
             if not is_cjk:
-                continue
-            if len(run) == 1:
-                yield run, start, start + 1, 1
                 continue
             for index in range(len(run) - 1):
                 yield run[index : index + 2], start + index, start + index + 2, int(index == 0)
+            yield run[-1], end - 1, end, int(len(run) == 1)
 
 
 @lru_cache(maxsize=50_000)

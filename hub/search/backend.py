@@ -8,6 +8,7 @@ the design; ``flush()`` waits until queued index updates are committed.
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from modelsearch.backends.base import (
 from modelsearch.backends.database.fallback import DatabaseSearchBackend, DatabaseSearchResults
 from modelsearch.index import class_is_indexed
 from whoosh import query as wq
+from whoosh.idsets import BitSet
 from whoosh.sorting import Count, FieldFacet
 
 from hub.search.query import WhooshAutocompleteQueryCompiler, WhooshQueryCompiler
@@ -32,6 +34,9 @@ from hub.search.writer import flush_all, writer_for
 
 logger = logging.getLogger("hub.search")
 
+
+# Wagtail's update_index rebuilds with as many analysing processes as ``hub reindex``.
+REBUILD_PROCS = min(2, os.cpu_count() or 1)
 
 # A search first waits this long at most for updates this process queued (read your writes).
 FLUSH_BEFORE_SEARCH_SECONDS = 2.0
@@ -45,6 +50,41 @@ def after_commit(func) -> None:
 def flush(timeout: float = 10.0) -> bool:
     """Wait until every index update queued in this process is committed."""
     return flush_all(timeout)
+
+
+# Filtered searches cache the allowed documents per searcher: a searcher sees one commit,
+# so the set stays right for as long as it is reused, and every user's permission filter
+# is computed once per commit instead of once per query. Keys are Whoosh query objects,
+# whose equality compares the terms themselves.
+FILTER_CACHE_SIZE = 64
+
+
+def _allowed(searcher, compiler) -> BitSet | None:
+    """The documents the compiler's filters allow, from this searcher's cache."""
+    filter_query = compiler.compile_filter()
+    if filter_query is None:
+        return None
+    cache = searcher.__dict__.setdefault("_hub_allowed", OrderedDict())
+    allowed = cache.get(filter_query)
+    if allowed is None:
+        allowed = BitSet(searcher.docs_for_query(filter_query), size=searcher.doc_count_all())
+        cache[filter_query] = allowed
+        if len(cache) > FILTER_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(filter_query)
+    return allowed
+
+
+def _remember_total(compiler, searcher, total: int) -> None:
+    """Keep a search's total on its compiler, which a results object shares with its
+    slices, so the count after a page (or the page after a count) costs nothing."""
+    compiler._hub_total = (searcher, total)
+
+
+def _remembered_total(compiler, searcher) -> int | None:
+    remembered = getattr(compiler, "_hub_total", None)
+    return remembered[1] if remembered is not None and remembered[0] is searcher else None
 
 
 class FallbackResults(DatabaseSearchResults):
@@ -104,7 +144,7 @@ class WhooshRebuilder:
         self.index = index
 
     def start(self) -> BaseIndex:
-        self.index.store.rebuild()
+        self.index.store.rebuild(procs=REBUILD_PROCS)
         return NullIndex(self.index.backend)
 
     def finish(self) -> None:
@@ -138,7 +178,11 @@ class WhooshSearchResults(BaseSearchResults):
         return results.annotate_score(self._score_field) if self._score_field else results
 
     def _run(self, search):
-        """Run ``search(searcher, query, filter)``; None if the index is unavailable."""
+        """Run ``search(searcher, query, allowed)``; None if the index is unavailable.
+
+        ``allowed`` is the set of documents the queryset's filters (permissions included)
+        let through, or None when it has no filter.
+        """
         store = self._store
         writer = writer_for(store)
         if writer.pending:
@@ -148,7 +192,11 @@ class WhooshSearchResults(BaseSearchResults):
             return None
         compiler = self.query_compiler
         try:
-            return search(searcher, compiler.compile_query(), compiler.compile_filter())
+            allowed = _allowed(searcher, compiler)
+            # Whoosh ignores an empty filter set (it tests the set's truth), so a filter
+            # that allows nothing must turn the query itself into one that matches nothing.
+            query = compiler.compile_query() if allowed is None or allowed else wq.NullQuery
+            return search(searcher, query, allowed)
         except Exception as error:
             # The database answers this query; the index is rebuilt only if it is unreadable.
             logger.exception("Searching %s failed", store.path)
@@ -156,13 +204,20 @@ class WhooshSearchResults(BaseSearchResults):
                 store.broken(error)
             return None
 
-    def _hits(self, searcher, query, filter_query) -> list[tuple[str, float]]:
+    def _hits(self, searcher, query, allowed) -> list[tuple[str, float]]:
         if self.stop is not None and self.stop <= self.start:
             return []
-        sortedby = self.query_compiler.sort_facets()
-        results = searcher.search(query, filter=filter_query, limit=self.stop, sortedby=sortedby)
-        hits = results[self.start : self.stop]
-        return [(hit[PK], hit.score) for hit in hits]
+        # optimize=False: the collector then counts every match while ranking, so the
+        # count (which the search page asks for next) needs no second pass.
+        results = searcher.search(
+            query,
+            filter=allowed,
+            limit=self.stop,
+            sortedby=self.query_compiler.sort_facets(),
+            optimize=False,
+        )
+        _remember_total(self.query_compiler, searcher, len(results))
+        return [(hit[PK], hit.score) for hit in results[self.start : self.stop]]
 
     def _do_search(self):
         hits = self._run(self._hits)
@@ -183,8 +238,12 @@ class WhooshSearchResults(BaseSearchResults):
                 results.append(obj)
         return results
 
-    def _count(self, searcher, query, filter_query) -> int:
-        return len(searcher.search(query, filter=filter_query, limit=None, scored=False))
+    def _count(self, searcher, query, allowed) -> int:
+        total = _remembered_total(self.query_compiler, searcher)
+        if total is None:
+            total = len(searcher.search(query, filter=allowed, limit=None, scored=False))
+            _remember_total(self.query_compiler, searcher, total)
+        return total
 
     def _do_count(self) -> int:
         total = self._run(self._count)
@@ -204,18 +263,18 @@ class WhooshSearchResults(BaseSearchResults):
             )
         column = filter_column(self.query_compiler.queryset.model, field)
 
-        def counts(searcher, query, filter_query):
+        def counts(searcher, query, allowed):
             is_null = wq.Term(NULLS, column.name)
             present = searcher.search(
                 wq.And([query, wq.Not(is_null)]),
-                filter=filter_query,
+                filter=allowed,
                 groupedby=FieldFacet(column.name, maptype=Count),
                 limit=None,
                 scored=False,
             ).groups()
             nulls = len(
                 searcher.search(
-                    wq.And([query, is_null]), filter=filter_query, limit=None, scored=False
+                    wq.And([query, is_null]), filter=allowed, limit=None, scored=False
                 )
             )
             found = [(column.from_index(key), count) for key, count in present.items()]

@@ -44,13 +44,25 @@ def test_english_is_stemmed():
     assert [t.text for t in word_analyzer()("reports reporting REPORTED")] == ["report"] * 3
 
 
-def test_bigrams_overlap_and_never_span_punctuation():
-    assert [(t.text, t.pos) for t in bigram_analyzer()("知识库，好 wiki 测试", positions=True)] == [
+def test_bigrams_overlap_end_with_the_last_character_and_never_span_punctuation():
+    tokens = bigram_analyzer()("知识库，好 wiki 测试", positions=True)
+    assert [(t.text, t.pos) for t in tokens] == [
         ("知识", 0),
         ("识库", 1),
-        ("好", 3),
-        ("测试", 5),
+        ("库", 2),
+        ("好", 4),
+        ("测试", 6),
+        ("试", 7),
     ]
+
+
+def test_the_indexing_fast_path_gives_the_analyzers_terms_and_positions():
+    text = "知识库，好 wiki 测试测试；Ｗｅｅｋｌｙ 周报"
+    expected: dict[str, list[int]] = {}
+    for token in bigram_analyzer()(text, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert bigram_analyzer().positions(text) == expected
+    assert expected["测试"] == [6, 8]
 
 
 def test_query_tokens_keep_chinese_runs_whole_and_words_unstemmed():
