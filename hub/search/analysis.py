@@ -1,6 +1,7 @@
 """Text analysis for Chinese and English: normalisation, word tokens and CJK bigrams.
 
-- ``normalize``: NFKC (folds full-width letters, digits and punctuation) and lowercase.
+- ``normalize``: NFKC (folds full-width letters, digits and punctuation), lowercase, and
+  Traditional Chinese folded to Simplified (character by character, with OpenCC's table).
 - ``word_analyzer()``: jieba words for runs of Chinese characters, other words as they
   are, English stemmed; punctuation dropped. Token positions are *ordinal* (0, 1, 2…), so
   phrase queries work (jieba's own Whoosh analyzer uses character offsets as positions);
@@ -24,10 +25,16 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
+import opencc
 from whoosh.analysis import Analyzer, NgramFilter, StemFilter, Token, Tokenizer
 from whoosh.lang.porter import stem
 
-_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+# Chinese characters: extension A, the unified block, compatibility ideographs (the
+# Basic Multilingual Plane, where Traditional/Simplified folding applies), extensions B+.
+_CJK_BMP_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK_CHARS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _CJK_BMP_RANGES) + (
+    "\U00020000-\U0002ffff"
+)
 # A run of Chinese characters, or a run of other letters and digits (any script).
 _RUNS = re.compile(rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<word>[^\W_{_CJK_CHARS}]+)")
 
@@ -52,9 +59,24 @@ def _segment(run: str) -> list[str]:
     return jieba.lcut(run)
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional characters whose Simplified form (OpenCC's t2s) is one character, as a
+    ``str.translate`` table; one character for one, so offsets into the text still hold."""
+    converter = opencc.OpenCC("t2s")
+    table = {}
+    for first, last in _CJK_BMP_RANGES:
+        for code in range(first, last + 1):
+            folded = converter.convert(chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    return table
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width letters, digits and punctuation become half-width) and lowercase."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC (full-width letters, digits and punctuation become half-width), lowercase,
+    and Traditional characters folded to Simplified (開發週報 matches 开发周报)."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_simplified())
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:

@@ -1,4 +1,5 @@
-"""Search's hook implementations: its pages, its stylesheet and the document search type."""
+"""Search's hook implementations: its pages, stylesheet and suggestions script, and the
+document search type."""
 
 from __future__ import annotations
 
@@ -26,4 +27,7 @@ def hub_register_search_types() -> list[SearchType]:
 def hub_register_template_fragments(slot: str, request, context) -> list[Fragment]:
     if slot != "head":
         return []
-    return [Fragment(format_html('<link rel="stylesheet" href="{}">', static("search/search.css")))]
+    return [
+        Fragment(format_html('<link rel="stylesheet" href="{}">', static("search/search.css"))),
+        Fragment(format_html('<script defer src="{}"></script>', static("search/suggest.js"))),
+    ]

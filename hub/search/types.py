@@ -214,6 +214,21 @@ def run_search(user: User, query: SearchQuery, filters: Filters, by_date: bool) 
     return MergedResults(parts, by_date)
 
 
+def suggest(user: User, text: str, limit: int) -> list[tuple[SearchType, SearchHit]]:
+    """Titles starting with what ``user`` typed, from every type with an autocomplete
+    field, each type's in turn up to ``limit`` in all; only what ``user`` may see."""
+    backend = get_search_backend()
+    found: list[tuple[SearchType, SearchHit]] = []
+    for search_type in search_types().values():
+        if len(found) >= limit or not search_type.model.get_autocomplete_search_fields():
+            continue
+        results = backend.autocomplete(text, search_type.visible(user))
+        found.extend(
+            (search_type, search_type.describe(obj)) for obj in results[: limit - len(found)]
+        )
+    return found
+
+
 def _document_text(document: DocumentPage) -> str:
     """The document as plain text: rendered (no Markdown syntax), tags removed, unescaped."""
     return html.unescape(strip_tags(render_markdown(document.body)))

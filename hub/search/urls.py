@@ -9,4 +9,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.search_page, name="page"),
     path("api/", views.search_api, name="api"),
+    path("suggest/", views.search_suggest, name="suggest"),
 ]

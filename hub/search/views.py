@@ -25,9 +25,11 @@ from hub.items import SearchType
 from hub.search.analysis import normalize
 from hub.search.models import ZeroResultQuery
 from hub.search.snippets import QueryTerms, highlight, snippet
-from hub.search.types import Filters, parse_query, run_search, search_types
+from hub.search.types import Filters, parse_query, run_search, search_types, suggest
 
 PER_PAGE = 20
+SUGGESTIONS = 8
+MAX_SUGGEST_LENGTH = 100
 MAX_PAGE = 100
 RELEVANCE, NEWEST = "relevance", "date"
 FILTER_NAMES = ("type", "space", "department", "author", "date_from", "date_to")
@@ -225,4 +227,28 @@ def search_api(request: HttpRequest) -> JsonResponse:
             "results": results,
         },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    """Titles starting with what is typed in the search box (``?q=``), as JSON."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"errors": [_("Log in to search.")]}, status=401)
+    text = request.GET.get("q", "").strip()
+    if len(text) > MAX_SUGGEST_LENGTH:
+        message = _("Type at most %(limit)d characters.") % {"limit": MAX_SUGGEST_LENGTH}
+        return JsonResponse({"errors": [message]}, status=400)
+    found = suggest(request.user, text, SUGGESTIONS) if text else []
+    suggestions = [
+        {
+            "type": search_type.name,
+            "label": str(search_type.label),
+            "title": hit.title,
+            "url": hit.url,
+            "space": hit.space,
+        }
+        for search_type, hit in found
+    ]
+    return JsonResponse(
+        {"query": text, "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False}
     )

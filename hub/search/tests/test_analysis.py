@@ -88,3 +88,11 @@ def test_phrases_match_on_ordinal_positions():
     texts = ["我们支持中文和英文", "中文支持很好", "Weekly report of R&D", "report weekly"]
     assert _phrase_hits(texts, ["支持", "中文"]) == ["我们支持中文和英文"]
     assert _phrase_hits(texts, ["weekli", "report"]) == ["Weekly report of R&D"]
+
+
+def test_traditional_characters_fold_to_simplified_one_for_one():
+    traditional = "開發週報：臺灣辦公室的會議紀錄"
+    folded = normalize(traditional)
+    assert folded == "开发周报:台湾办公室的会议纪录"
+    assert len(folded) == len(traditional)
+    assert normalize("开发周报") == "开发周报"

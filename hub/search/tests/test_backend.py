@@ -175,3 +175,14 @@ def test_every_chinese_substring_even_one_character_is_found_without_false_hits(
         for substring in substrings:
             expected = {f"doc{n}" for n, s in enumerate(SENTENCES) if substring in normalize(s)}
             assert titles(documents.search(substring)) == expected, substring
+
+
+@pytest.mark.parametrize("backend", ["whoosh"], indirect=True)
+def test_traditional_and_simplified_find_each_other(backend, spaces, org, make_document, indexing):
+    with indexing():
+        make_document(spaces.company_read, org.admin, title="臺北", body="本週開發進度與會議紀錄")
+        make_document(spaces.company_read, org.admin, title="上海", body="本周开发进度与会议纪录")
+    documents = DocumentPage.objects
+    for query in ("开发进度", "開發進度", "会议", "會議", "週", "周"):
+        assert titles(documents.search(query)) == {"臺北", "上海"}, query
+    assert titles(documents.search(Phrase("開發進度與會議"))) == {"臺北", "上海"}
