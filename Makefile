@@ -24,7 +24,12 @@ run: setup
 	$(BIN)/hub collectstatic --noinput --verbosity 0
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 
-test: setup
+# The tests drive the hub with real Yjs clients from npm (tests/collab/node/).
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+
+test: setup $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -46,3 +51,13 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) var
+
+# The co-editor's browser bundle (hub/collab/static/collab/editor.js) is committed, so
+# running the hub needs no Node; these rebuild it from frontend/ with the locked packages.
+.PHONY: assets assets-check
+assets: $(NODE_STAMP)
+	npm run build
+
+assets-check: assets
+	git ls-files --error-unmatch hub/collab/static/collab/editor.js >/dev/null
+	git diff --exit-code -- hub/collab/static/collab/editor.js

@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table. Data (database, me
 search index, the generated secret key) lives under ``HUB_DATA_DIR`` (default ``./var``).
 """
 
+import importlib.util
 import json
 import os
 import secrets
@@ -59,6 +60,7 @@ HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
 INSTALLED_APPS = [
     "hub.core",
     "hub.search",
+    "hub.collab",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -169,6 +171,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HUB_MAX_ATTACHMENT_BYTES = int(os.environ.get("HUB_MAX_ATTACHMENT_MB", "25")) * 1024 * 1024
 
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live co-editing (hub.collab; docs/collab.md). The CRDT engine: y_py or pycrdt (both Yrs).
+HUB_COLLAB_ENGINE = os.environ.get("HUB_COLLAB_ENGINE") or (
+    "y_py" if importlib.util.find_spec("y_py") else "pycrdt"
+)
+HUB_COLLAB_MAX_FRAME_BYTES = int(os.environ.get("HUB_COLLAB_MAX_FRAME_KB", "8192")) * 1024
+# A room writes its text into a revision this long after the last edit, and at least
+# this often while edits keep coming.
+HUB_COLLAB_IDLE_CHECKPOINT_SECONDS = float(os.environ.get("HUB_COLLAB_IDLE_SECONDS", "5"))
+HUB_COLLAB_CHECKPOINT_SECONDS = float(os.environ.get("HUB_COLLAB_CHECKPOINT_SECONDS", "60"))
+# The update log is merged into the snapshot after this many updates.
+HUB_COLLAB_COMPACT_AFTER = int(os.environ.get("HUB_COLLAB_COMPACT_AFTER", "500"))
+# Rooms of one document in different processes compare state vectors this often.
+HUB_COLLAB_SYNC_SECONDS = float(os.environ.get("HUB_COLLAB_SYNC_SECONDS", "10"))
+# Connections re-check the user's access this often (revoked or deactivated: closed).
+HUB_COLLAB_RECHECK_SECONDS = float(os.environ.get("HUB_COLLAB_RECHECK_SECONDS", "5"))
 
 WAGTAIL_SITE_NAME = os.environ.get("HUB_SITE_NAME", "Hub")
 WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")

@@ -8,6 +8,7 @@ from hub import plugins
 
 urlpatterns = [
     path("", include("hub.core.urls")),
+    path("", include("hub.collab.urls")),
     *plugins.collect("hub_register_urls"),
     path("admin/", include(wagtailadmin_urls)),
     # Last: Wagtail serves the page tree (home, spaces, documents) through the pages'

@@ -42,7 +42,7 @@ logger = logging.getLogger("hub.core")
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
-def _document_or_404(request: HttpRequest, pk: int, action: str = "view") -> DocumentPage:
+def document_or_404(request: HttpRequest, pk: int, action: str = "view") -> DocumentPage:
     """Load a document the user can view, then require ``action`` on it."""
     document = get_object_or_404(DocumentPage.objects.select_related("space", "owner"), pk=pk)
     if not can(request.user, "view", document):
@@ -255,7 +255,7 @@ def document_create(request: HttpRequest, parent_id: int) -> HttpResponse:
 
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_or_404(request, pk, "edit")
+    document = document_or_404(request, pk, "edit")
     conflict = None
     if request.method == "POST":
         form = DocumentForm(request.POST)
@@ -299,7 +299,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_history(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_or_404(request, pk)
+    document = document_or_404(request, pk)
     revisions = Revision.page_revisions.filter(object_id=str(document.pk)).select_related("user")
     return render(
         request,
@@ -314,7 +314,7 @@ def document_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_or_404(request, pk)
+    document = document_or_404(request, pk)
     try:
         old_id, new_id = int(request.GET["from"]), int(request.GET["to"])
     except (KeyError, ValueError) as error:
@@ -346,7 +346,7 @@ def document_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def revision_view(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
-    document = _document_or_404(request, pk)
+    document = document_or_404(request, pk)
     revision = _revision_or_404(request, document, revision_id)
     old = revision_document(revision)
     return render(
@@ -365,7 +365,7 @@ def revision_view(request: HttpRequest, pk: int, revision_id: int) -> HttpRespon
 @login_required
 @require_POST
 def revision_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
-    document = _document_or_404(request, pk, "edit")
+    document = document_or_404(request, pk, "edit")
     revision = _revision_or_404(request, document, revision_id)
     restore_revision(document, revision, request.user)
     messages.success(request, _("The revision was restored as a new revision."))
@@ -375,7 +375,7 @@ def revision_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpRes
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_or_404(request, pk, "edit")
+    document = document_or_404(request, pk, "edit")
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.get("file", []):

@@ -1,0 +1,145 @@
+"""The websocket endpoint of a document: y-websocket protocol, permissions, validation.
+
+The session authenticates the handshake. Someone who may not view the document gets the
+same answer as for a document that does not exist (4404); viewers get a read-only
+connection (their step 1 is answered, their updates and awareness are dropped); access
+is re-checked every ``HUB_COLLAB_RECHECK_SECONDS`` and a person who lost it, or was
+deactivated, is disconnected (4403). Every frame is validated completely before it is
+applied or relayed; a bad one closes the socket with the code ``ProtocolError`` carries.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from hub.collab import rooms
+from hub.collab.crdt import InvalidUpdate
+from hub.collab.protocol import (
+    CLOSE_FORBIDDEN,
+    CLOSE_MALFORMED,
+    CLOSE_NO_DOCUMENT,
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_UNAVAILABLE,
+    MESSAGE_AWARENESS,
+    MESSAGE_QUERY_AWARENESS,
+    SYNC_STEP1,
+    SYNC_STEP2,
+    ProtocolError,
+    decode_frame,
+    permission_denied_frame,
+    sync_frame,
+)
+from hub.core.models import DocumentPage, User
+from hub.core.permissions import can
+
+logger = logging.getLogger("hub.collab")
+
+
+@database_sync_to_async
+def access(user_id: int, page_id: int) -> str | None:
+    """ "edit", "view" or None (no such document, or no access), read fresh from the DB."""
+    user = User.objects.filter(pk=user_id).first()
+    page = DocumentPage.objects.filter(pk=page_id).first()
+    if user is None or page is None or not can(user, "view", page):
+        return None
+    return "edit" if can(user, "edit", page) else "view"
+
+
+class DocumentConsumer(AsyncWebsocketConsumer):
+    # Rooms talk to the channel layer; a connection needs no channel of its own.
+    channel_layer_alias = None
+
+    async def connect(self) -> None:
+        self.room: rooms.Room | None = None
+        self.closing = False
+        self.can_edit = False
+        self.told_read_only = False
+        self.awareness_ids: set[int] = set()
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close_with(CLOSE_NOT_AUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.page_id = int(self.scope["url_route"]["kwargs"]["page_id"])
+        level = await access(self.user_id, self.page_id)
+        if level is None:
+            await self.close_with(CLOSE_NO_DOCUMENT)
+            return
+        self.can_edit = level == "edit"
+        try:
+            self.room = await rooms.join(self.page_id, self)
+        except rooms.RoomUnavailable:
+            await self.close_with(CLOSE_UNAVAILABLE)
+            return
+        await self.send_frame(sync_frame(SYNC_STEP1, self.room.doc.state_vector()))
+        states = self.room.awareness_states()
+        if states:
+            await self.send_frame(states)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.room is None or self.closing:
+            return
+        try:
+            if bytes_data is None:
+                raise ProtocolError("text frames are not part of the protocol")
+            frame = decode_frame(bytes_data, settings.HUB_COLLAB_MAX_FRAME_BYTES)
+            await self._handle(frame)
+        except (ProtocolError, InvalidUpdate) as error:
+            # The message only: a record holding the exception would keep documents alive.
+            logger.info("document %s: closing a connection: %s", self.page_id, str(error))
+            await self.close_with(getattr(error, "code", CLOSE_MALFORMED))
+
+    async def _handle(self, frame) -> None:
+        room = self.room
+        if frame.type == MESSAGE_QUERY_AWARENESS:
+            states = room.awareness_states()
+            if states:
+                await self.send_frame(states)
+        elif frame.sync_type == SYNC_STEP1:
+            await self.send_frame(sync_frame(SYNC_STEP2, room.doc.encode_state(frame.payload)))
+        elif not self.can_edit:
+            await self._refuse_write()
+        elif frame.type == MESSAGE_AWARENESS:
+            await room.apply_client_awareness(frame.payload, origin=self)
+        else:
+            await room.apply_client_update(frame.payload, self.user_id, origin=self)
+
+    async def _refuse_write(self) -> None:
+        """Drop a viewer's update or awareness; tell the client once (y-protocols auth)."""
+        if not self.told_read_only:
+            self.told_read_only = True
+            await self.send_frame(permission_denied_frame(_("You may only view this document.")))
+
+    async def disconnect(self, code: int) -> None:
+        if self.room is not None:
+            room, self.room = self.room, None
+            await room.leave(self)
+
+    # -- what the room calls ------------------------------------------------------------
+
+    async def send_frame(self, frame: bytes) -> None:
+        if self.closing:
+            return
+        try:
+            await self.send(bytes_data=frame)
+        except Exception:
+            # The peer is gone; its disconnect is on the way. Others must still get it.
+            self.closing = True
+
+    async def close_with(self, code: int) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code)
+
+    async def recheck(self) -> None:
+        level = await access(self.user_id, self.page_id)
+        if level is None:
+            await self.close_with(CLOSE_FORBIDDEN)
+        else:
+            self.can_edit = level == "edit"

@@ -1,0 +1,195 @@
+"""Durability of co-editing: the update log, compaction, checkpoints into revisions, and
+merging revisions saved through the edit form into the CRDT state.
+
+Synchronous database functions; rooms call them through ``database_sync_to_async``.
+Every function that changes state runs in one transaction with the document locked, so
+processes sharing the database serialise on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from enum import Enum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.models import Revision
+
+from hub.collab.crdt import CrdtDoc, InvalidUpdate, new_doc
+from hub.collab.models import CollabSnapshot, CollabUpdate
+from hub.core.documents import EditConflict, save_document
+from hub.core.models import DocumentPage, User
+
+logger = logging.getLogger("hub.collab")
+
+
+class StoreUnreadable(Exception):
+    """The stored co-editing state cannot be decoded; the room must not open."""
+
+
+class Checkpoint(Enum):
+    SAVED = "saved"  # a new revision holds the text
+    UNCHANGED = "unchanged"  # the latest revision already has this text
+    STALE = "stale"  # a newer revision is not merged into the CRDT state yet
+
+
+def _locked(page_id: int) -> DocumentPage:
+    return DocumentPage.objects.select_for_update().get(pk=page_id)
+
+
+def doc_from(pieces: Iterable[bytes], what: str, page_id: int) -> CrdtDoc:
+    """A document holding ``pieces``; raise StoreUnreadable (logged) if one is bad."""
+    doc = new_doc()
+    try:
+        for piece in pieces:
+            doc.apply_update(piece)
+        return doc
+    except InvalidUpdate as error:
+        problem = str(error)
+    # Raised outside the except block, with the document dropped first: a traceback
+    # that kept it alive could free it in another thread, which y-py forbids.
+    doc = None
+    logger.error("document %s: stored %s cannot be decoded: %s", page_id, what, problem)
+    raise StoreUnreadable(f"stored {what} of document {page_id} cannot be decoded: {problem}")
+
+
+def _merge_revision(page: DocumentPage, snapshot: CollabSnapshot, revision: Revision) -> bytes:
+    """Append the edits ``revision`` made to the base text as one update; b"" if none.
+
+    The edits are computed on a copy of the base state (the CRDT state whose text is
+    the base revision's body), so typing that happened since merges instead of being
+    overwritten.
+    """
+    base = doc_from([bytes(snapshot.base_state)], "base state", page.pk)
+    update = base.set_text(revision.content.get("body", ""))
+    if update:
+        CollabUpdate.objects.create(page=page, data=update, user=revision.user)
+    snapshot.base_revision = revision
+    snapshot.base_state = base.encode_state()
+    snapshot.save()
+    return update
+
+
+def _latest_unmerged(page: DocumentPage, snapshot: CollabSnapshot) -> Revision | None:
+    latest = page.latest_revision
+    if latest is None or latest.pk == snapshot.base_revision_id:
+        return None
+    if snapshot.base_revision_id is not None and latest.pk < snapshot.base_revision_id:
+        return None
+    return latest
+
+
+@transaction.atomic
+def load(page_id: int) -> list[bytes]:
+    """The stored pieces of a document's CRDT state, to apply in order.
+
+    A document opened for the first time is seeded from its latest revision's body; a
+    revision saved since the last merge (by the form while no room was open, say) is
+    merged first. Raises ``DocumentPage.DoesNotExist`` or ``StoreUnreadable``.
+    """
+    page = _locked(page_id)
+    snapshot = CollabSnapshot.objects.filter(page=page).first()
+    if snapshot is None:
+        if CollabUpdate.objects.filter(page=page).exists():
+            raise StoreUnreadable(f"document {page_id} has an update log but no snapshot")
+        seed = new_doc()
+        update = seed.set_text(page.body)
+        if update:
+            CollabUpdate.objects.create(page=page, data=update, user=None)
+        CollabSnapshot.objects.create(
+            page=page, base_revision=page.latest_revision, base_state=seed.encode_state()
+        )
+    else:
+        revision = _latest_unmerged(page, snapshot)
+        if revision is not None:
+            _merge_revision(page, snapshot, revision)
+    snapshot = CollabSnapshot.objects.get(page=page)
+    updates = CollabUpdate.objects.filter(page=page).values_list("data", flat=True)
+    pieces = [bytes(snapshot.state)] if snapshot.state else []
+    return pieces + [bytes(data) for data in updates]
+
+
+@transaction.atomic
+def merge_latest_revision(page_id: int) -> bytes:
+    """Merge a revision saved outside co-editing into the stored state; the update or b""."""
+    page = _locked(page_id)
+    snapshot = CollabSnapshot.objects.filter(page=page).first()
+    if snapshot is None:
+        return b""  # never co-edited: a room seeds from the latest revision when it opens
+    revision = _latest_unmerged(page, snapshot)
+    return _merge_revision(page, snapshot, revision) if revision else b""
+
+
+@transaction.atomic
+def append(page_id: int, entries: list[tuple[bytes, int | None]]) -> list[int]:
+    """Append accepted updates (data, user id) to the log; their ids, in order."""
+    rows = CollabUpdate.objects.bulk_create(
+        CollabUpdate(page_id=page_id, data=data, user_id=user_id) for data, user_id in entries
+    )
+    return [row.pk for row in rows]
+
+
+def discard(update_ids: list[int]) -> None:
+    """Remove log rows whose update a room could not apply after all."""
+    CollabUpdate.objects.filter(pk__in=update_ids).delete()
+
+
+@transaction.atomic
+def compact(page_id: int, minimum: int | None = None) -> int:
+    """Merge the log into the snapshot once it holds ``minimum`` rows; rows merged.
+
+    Only the rows read are deleted, so a row committed meanwhile stays in the log.
+    """
+    minimum = settings.HUB_COLLAB_COMPACT_AFTER if minimum is None else minimum
+    page = _locked(page_id)
+    snapshot = CollabSnapshot.objects.get(page=page)
+    rows = list(CollabUpdate.objects.filter(page=page).values_list("pk", "data"))
+    if not rows or len(rows) < minimum:
+        return 0
+    pieces = [bytes(snapshot.state)] if snapshot.state else []
+    doc = doc_from(pieces + [bytes(data) for _pk, data in rows], "state", page_id)
+    snapshot.state = doc.encode_state()
+    snapshot.save(update_fields=["state", "updated_at"])
+    CollabUpdate.objects.filter(pk__in=[pk for pk, _data in rows]).delete()
+    return len(rows)
+
+
+@transaction.atomic
+def checkpoint(page_id: int, text: str, state: bytes, contributor_ids: list[int]) -> Checkpoint:
+    """Save ``text`` (a room's text, whose CRDT state is ``state``) as a new revision.
+
+    The message names the contributors (``contributor_ids``, most recent last; the last
+    one is the revision's author). A revision saved meanwhile that the CRDT state does
+    not hold yet makes this STALE: nothing is saved until it is merged.
+    """
+    page = _locked(page_id)
+    snapshot = CollabSnapshot.objects.get(page=page)
+    latest = page.latest_revision
+    if latest is not None and latest.pk != snapshot.base_revision_id:
+        return Checkpoint.STALE
+    if text == page.body:
+        return Checkpoint.UNCHANGED
+    people = User.objects.in_bulk(contributor_ids)
+    contributors = [people[pk] for pk in contributor_ids if pk in people]
+    author = contributors[-1] if contributors else None
+    try:
+        revision = save_document(
+            page,
+            author,
+            page.title,
+            text,
+            page.status,
+            [tag.name for tag in page.tags.all()],
+            base_revision_id=latest.pk if latest else None,
+        )
+    except EditConflict:
+        return Checkpoint.STALE
+    names = ", ".join(person.get_full_name() for person in contributors)
+    revision.content["change_message"] = _("Co-editing session: %(names)s") % {"names": names}
+    revision.save(update_fields=["content"])
+    snapshot.base_revision = revision
+    snapshot.base_state = state
+    snapshot.save(update_fields=["base_revision", "base_state", "updated_at"])
+    return Checkpoint.SAVED

@@ -1,0 +1,146 @@
+"""Durability: the update log, compaction, unreadable state, checkpoints into revisions,
+and the edit form and the co-editor seeing each other's saves. Run once per engine."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from django.urls import reverse
+
+from hub.collab import protocol, rooms, store
+from hub.collab.crdt import new_doc
+from hub.collab.models import CollabSnapshot, CollabUpdate
+from hub.collab.tests.conftest import Peer
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def run(scenario):
+    async_to_sync(scenario)()
+    assert rooms.open_rooms() == {}
+
+
+@pytest.fixture
+def wiki_doc(spaces, make_document, org):
+    return make_document(spaces.company_edit, org.admin, "周报", "# 周报\n本周：\n")
+
+
+def text_of(pieces: list[bytes]) -> str:
+    doc = new_doc()
+    for piece in pieces:
+        doc.apply_update(piece)
+    return doc.text()
+
+
+def test_first_open_seeds_from_the_latest_revision(engine, wiki_doc):
+    assert text_of(store.load(wiki_doc.pk)) == "# 周报\n本周：\n"
+    snapshot = CollabSnapshot.objects.get(page=wiki_doc)
+    assert snapshot.base_revision_id == wiki_doc.latest_revision_id
+    assert text_of(store.load(wiki_doc.pk)) == "# 周报\n本周：\n"  # seeded once only
+
+
+def test_compaction_keeps_every_edit(engine, wiki_doc):
+    client = new_doc()
+    for piece in store.load(wiki_doc.pk):
+        client.apply_update(piece)
+    for n in range(8):
+        store.append(wiki_doc.pk, [(client.set_text(client.text() + f"第{n}条\n"), None)])
+    assert store.compact(wiki_doc.pk, minimum=100) == 0  # below the threshold: untouched
+    assert store.compact(wiki_doc.pk, minimum=5) == 9  # the seed and the eight edits
+    assert CollabUpdate.objects.filter(page=wiki_doc).count() == 0
+    assert text_of(store.load(wiki_doc.pk)) == client.text()
+
+
+def test_unreadable_state_refuses_to_open(engine, cookies, wiki_doc):
+    store.load(wiki_doc.pk)
+    CollabSnapshot.objects.filter(page=wiki_doc).update(state=b"\xff\xfe not a CRDT state")
+    revisions = wiki_doc.revisions.count()
+
+    async def scenario():
+        peer = await Peer(wiki_doc.pk, cookies["mkt_member"]).connect()
+        await peer.pump()
+        assert peer.close_code == protocol.CLOSE_UNAVAILABLE
+        assert peer.doc.text() == ""
+        await peer.close()
+
+    run(scenario)
+    # Nothing was overwritten: the stored bytes and the revisions are as they were.
+    assert bytes(CollabSnapshot.objects.get(page=wiki_doc).state) == b"\xff\xfe not a CRDT state"
+    assert wiki_doc.revisions.count() == revisions
+
+
+def test_idle_room_checkpoints_with_contributors(engine, quick, cookies, wiki_doc):
+    async def scenario():
+        a = await Peer(wiki_doc.pk, cookies["rd_member"]).connect()
+        b = await Peer(wiki_doc.pk, cookies["mkt_member"]).connect()
+        await a.pump(lambda peer: peer.doc.text() != "")
+        await a.edit(a.doc.text() + "张伟：接口完成\n")
+        await b.pump(lambda peer: "张伟" in peer.doc.text())
+        await b.edit(b.doc.text() + "刘洋：发布会\n")
+        await a.pump(lambda peer: "刘洋" in peer.doc.text())
+        await a.pump(timeout=1.5)  # idle: the room writes a checkpoint
+        await a.close()
+        await b.close()
+
+    run(scenario)
+    wiki_doc.refresh_from_db()
+    assert wiki_doc.body == "# 周报\n本周：\n张伟：接口完成\n刘洋：发布会\n"
+    revision = wiki_doc.latest_revision
+    assert "张伟" in revision.content["change_message"]
+    assert "刘洋" in revision.content["change_message"]
+    assert revision.user.username in {"rd_member", "mkt_member"}
+
+
+def test_form_save_merges_into_an_open_room(engine, cookies, login, org, wiki_doc):
+    base_revision = wiki_doc.latest_revision_id
+    form = login(org.admin)
+
+    async def scenario():
+        peer = await Peer(wiki_doc.pk, cookies["mkt_member"]).connect()
+        await peer.pump(lambda p: p.doc.text() != "")
+        await peer.edit("# 周报\n本周：[实时输入]\n")  # not checkpointed yet
+        await peer.pump(timeout=0.3)
+        response = await database_sync_to_async(form.post)(
+            reverse("document_edit", args=[wiki_doc.pk]),
+            {
+                "title": "周报",
+                "body": "# 周报（定稿）\n本周：",  # (the form strips the last newline)
+                "status": "published",
+                "tags": "",
+                "base_revision": base_revision,
+            },
+        )
+        assert response.status_code == 302
+        merged = "# 周报（定稿）\n本周：[实时输入]"
+        await peer.pump(lambda p: p.doc.text() == merged)
+        assert peer.doc.text() == merged  # the form's edit arrived; the typing survived
+        assert rooms.open_rooms()[wiki_doc.pk].doc.text() == merged
+        await peer.close()
+
+    run(scenario)
+    wiki_doc.refresh_from_db()
+    assert wiki_doc.body == "# 周报（定稿）\n本周：[实时输入]"  # the last checkpoint
+
+
+def test_form_save_while_no_room_is_open(engine, cookies, login, org, wiki_doc):
+    store.load(wiki_doc.pk)
+    response = login(org.admin).post(
+        reverse("document_edit", args=[wiki_doc.pk]),
+        {
+            "title": "周报",
+            "body": "表单改过",
+            "status": "published",
+            "tags": "",
+            "base_revision": wiki_doc.latest_revision_id,
+        },
+    )
+    assert response.status_code == 302
+
+    async def scenario():
+        peer = await Peer(wiki_doc.pk, cookies["mkt_member"]).connect()
+        await peer.pump(lambda p: p.doc.text() == "表单改过")
+        assert peer.doc.text() == "表单改过"
+        await peer.close()
+
+    run(scenario)

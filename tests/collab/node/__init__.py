@@ -1,0 +1,1 @@
+"""Real Node Yjs clients (``client.mjs``) and the Python side that runs them."""
