@@ -60,6 +60,18 @@ def test_tables_task_lists_code_and_links():
     assert "<s>删除</s>" in html
 
 
+def test_footnotes_link_both_ways_and_no_other_ids_survive():
+    html = render_markdown("正文[^1]。\n\n[^1]: 脚注内容。\n")
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
+    assert '<section class="footnotes">' in html
+    assert '<li id="fn1" class="footnote-item"><p>脚注内容。' in html
+    assert 'href="#fnref1" class="footnote-backref"' in html
+    # Ids and classes from anywhere else are dropped (no DOM clobbering, no styling tricks).
+    hostile = render_markdown('[x](#a){#login .footnotes}\n\n<b id="csrf">x</b>')
+    for _tag, attributes in _elements(hostile):
+        assert {name for name, _value in attributes} <= {"href", "rel"}
+
+
 def test_diff_marks_chinese_characters_and_english_words():
     diff = diff_text(
         "我们支持中文搜索\nWeekly report due Friday", "我们支持英文搜索\nWeekly summary due Friday"
