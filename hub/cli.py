@@ -10,8 +10,12 @@ Hub commands:
                                       load demo departments, people, spaces and documents
   hub import org FILE [--dry-run] [--deactivate-missing]
                                       import departments and people from CSV or YAML
+  hub import docs PATH... --space SLUG [--dry-run] [--map FILE]
+                                      import Word (.docx) files and folder trees
   hub import --help                   every importer (plugins add more)
   hub report feedback --month YYYY-MM monthly feedback summary (plugins add reports)
+  hub remind weekly-reports [--week 2026-W48] [--dry-run]
+                                      remind people whose weekly report is missing
   hub reindex [--procs N]             rebuild the search index from the database
   hub migrate, hub createsuperuser, hub shell, ...   every Django command works too
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "hub.core",
     "hub.search",
     "hub.collab",
+    "hub.doctemplates",
+    "hub.notifications",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -187,6 +189,23 @@ HUB_COLLAB_COMPACT_AFTER = int(os.environ.get("HUB_COLLAB_COMPACT_AFTER", "500")
 HUB_COLLAB_SYNC_SECONDS = float(os.environ.get("HUB_COLLAB_SYNC_SECONDS", "10"))
 # Connections re-check the user's access this often (revoked or deactivated: closed).
 HUB_COLLAB_RECHECK_SECONDS = float(os.environ.get("HUB_COLLAB_RECHECK_SECONDS", "5"))
+
+# Weekly reports (hub.doctemplates; docs/templates.md): `hub remind weekly-reports` reminds
+# those who have not filed theirs once this moment of the week has passed.
+HUB_WEEKLY_REPORT_DEADLINE = os.environ.get("HUB_WEEKLY_REPORT_DEADLINE", "FRI 18:00")
+
+# Email of notifications (hub.notifications): SMTP once HUB_EMAIL_HOST is set, else none.
+EMAIL_HOST = os.environ.get("HUB_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("HUB_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("HUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HUB_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("HUB_EMAIL_FROM", "hub@localhost")
 
 WAGTAIL_SITE_NAME = os.environ.get("HUB_SITE_NAME", "Hub")
 WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")

@@ -7,6 +7,7 @@ records its author and fires the same events.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -16,6 +17,9 @@ from wagtail.coreutils import find_available_slug
 from wagtail.models import Page, Revision
 
 from hub.core.models import DocumentPage, User
+
+if TYPE_CHECKING:
+    from hub.doctemplates.models import DocumentTemplate
 
 
 class EditConflict(Exception):
@@ -33,12 +37,21 @@ def _slug_for(parent: Page, title: str, current: DocumentPage | None = None) -> 
     return find_available_slug(parent, base)
 
 
-def _apply(document: DocumentPage, title: str, body: str, status: str, tags: Iterable[str]) -> None:
+def _apply(
+    document: DocumentPage,
+    title: str,
+    body: str,
+    status: str,
+    tags: Iterable[str],
+    fields: dict[str, Any] | None = None,
+) -> None:
     document.title = title
     document.draft_title = title
     document.body = body
     document.status = status
     document.tags.set(sorted({tag.strip() for tag in tags if tag.strip()}))
+    if fields is not None:
+        document.fields = fields
 
 
 def _save_and_publish(document: DocumentPage, user: User | None, message: str = "") -> Revision:
@@ -62,10 +75,16 @@ def create_document(
     body: str = "",
     status: str = DocumentPage.Status.DRAFT,
     tags: Iterable[str] = (),
+    template: DocumentTemplate | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> DocumentPage:
-    """Create a document under a space or another document and record its first revision."""
-    document = DocumentPage(slug=_slug_for(parent, title), owner=user)
-    _apply(document, title, body, status, tags)
+    """Create a document under a space or another document and record its first revision.
+
+    A document made from a ``template`` (``hub.doctemplates``) holds its typed ``fields``
+    values (validated by the caller, see ``hub.doctemplates.forms``).
+    """
+    document = DocumentPage(slug=_slug_for(parent, title), owner=user, template=template)
+    _apply(document, title, body, status, tags, fields or {})
     parent.add_child(instance=document)
     _save_and_publish(document, user)
     return document
@@ -80,15 +99,19 @@ def save_document(
     status: str,
     tags: Iterable[str],
     base_revision_id: int | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> Revision:
-    """Save a new revision; raise EditConflict if ``base_revision_id`` is no longer the latest."""
+    """Save a new revision; raise EditConflict if ``base_revision_id`` is no longer the latest.
+
+    ``fields`` replaces the template field values; None keeps them as they are.
+    """
     locked = DocumentPage.objects.select_for_update().get(pk=document.pk)
     latest = locked.latest_revision
     if base_revision_id is not None and latest is not None and latest.pk != base_revision_id:
         raise EditConflict(latest)
     if title != locked.title:
         locked.slug = _slug_for(locked.get_parent(), title, current=locked)
-    _apply(locked, title, body, status, tags)
+    _apply(locked, title, body, status, tags, fields)
     return _save_and_publish(locked, user)
 
 
@@ -102,7 +125,8 @@ def restore_revision(document: DocumentPage, revision: Revision, user: User | No
     """Make ``revision``'s content current again as a new revision; history is kept."""
     old = revision_document(revision)
     locked = DocumentPage.objects.select_for_update().get(pk=document.pk)
-    _apply(locked, old.title, old.body, old.status, [tag.name for tag in old.tags.all()])
+    tags = [tag.name for tag in old.tags.all()]
+    _apply(locked, old.title, old.body, old.status, tags, old.fields)
     when = revision.created_at.strftime("%Y-%m-%d %H:%M")
     return _save_and_publish(locked, user, _("Restored the revision of %(when)s") % {"when": when})
 

@@ -247,6 +247,18 @@ class DocumentPage(Page):
         related_name="documents",
     )
     tags = ClusterTaggableManager(through=DocumentTag, blank=True)
+    # A document made from a template keeps it (PROTECT: its field definitions are needed
+    # to read the values) and holds the typed values as JSON (hub.doctemplates.fields),
+    # which Wagtail revisions carry like the body.
+    template = models.ForeignKey(
+        "doctemplates.DocumentTemplate",
+        verbose_name=_("template"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    fields = models.JSONField(_("template fields"), default=dict, blank=True)
 
     parent_page_types = ["core.SpacePage", "core.DocumentPage"]
     subpage_types = ["core.DocumentPage"]
@@ -262,6 +274,10 @@ class DocumentPage(Page):
         index.FilterField("space"),
         index.FilterField("status"),
         index.FilterField("owner"),
+        index.SearchField("fields_text"),
+        index.FilterField("template"),
+        index.RelatedFields("template", [index.FilterField("kind")]),
+        index.RelatedFields("field_people", [index.FilterField("user"), index.FilterField("key")]),
     ]
 
     class Meta:
@@ -280,6 +296,12 @@ class DocumentPage(Page):
             parent_path[:end] for end in range(self.steplen, len(parent_path) + 1, self.steplen)
         ]
         return SpacePage.objects.filter(path__in=prefixes).first()
+
+    def fields_text(self) -> str:
+        """The text of the template field values (searched with the body)."""
+        from hub.doctemplates.fields import search_text
+
+        return search_text(self)
 
     def serve(self, request, *args, **kwargs):
         from hub.core.views import document_view

@@ -36,6 +36,9 @@ from hub.core.forms import AttachmentForm, DocumentForm, MembershipForm, SpaceFo
 from hub.core.markdown import render_markdown
 from hub.core.models import Attachment, DocumentPage, HomePage, SpaceMembership, SpacePage
 from hub.core.permissions import can, forget_roles, visible_documents, visible_spaces
+from hub.doctemplates.fields import field_diffs
+from hub.doctemplates.forms import FieldsForm, is_more_rows
+from hub.doctemplates.prefill import new_document_start
 
 logger = logging.getLogger("hub.core")
 
@@ -216,7 +219,8 @@ def document_view(request: HttpRequest, document: DocumentPage) -> HttpResponse:
     )
 
 
-def _parent_for_new_document(request: HttpRequest, parent_id: int) -> Page:
+def parent_for_new_document(request: HttpRequest, parent_id: int) -> Page:
+    """A space or document the user may add documents under (404 unseen, 403 not editable)."""
     parent = get_object_or_404(Page, pk=parent_id).specific
     if not isinstance(parent, SpacePage | DocumentPage) or not can(request.user, "view", parent):
         raise Http404
@@ -237,19 +241,48 @@ def _status_allowed(
     return False
 
 
+def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
+    return render(request, "core/document_form.html", {"conflict": None, **context})
+
+
 @login_required
 def document_create(request: HttpRequest, parent_id: int) -> HttpResponse:
-    parent = _parent_for_new_document(request, parent_id)
-    form = DocumentForm(request.POST or None, initial={"status": DocumentPage.Status.DRAFT})
-    if request.method == "POST" and form.is_valid() and _status_allowed(request, form, None):
-        data = form.cleaned_data
-        document = create_document(
-            parent, request.user, data["title"], data["body"], data["status"], data["tags"]
-        )
-        messages.success(request, _("The document was created."))
-        return redirect(document.url)
-    return render(
-        request, "core/document_form.html", {"form": form, "parent": parent, "document": None}
+    """A new document; ``?template=<id>`` starts from a template, ``?copy_from=<id>`` from
+    a templated document (copied forward a week, see ``hub.doctemplates.prefill``)."""
+    parent = parent_for_new_document(request, parent_id)
+    space = parent if isinstance(parent, SpacePage) else parent.space
+    start = new_document_start(request, space)
+    data = request.POST if request.method == "POST" else None
+    initial = {"status": DocumentPage.Status.DRAFT}
+    if start:
+        initial.update(title=start.title, body=start.body, tags=", ".join(start.tags))
+    form = DocumentForm(data, initial=initial)
+    fields_form = FieldsForm(start.template.specs(), data, start.fields) if start else None
+    if data is not None and not is_more_rows(data):
+        valid = [form.is_valid(), fields_form is None or fields_form.is_valid()]
+        if all(valid) and _status_allowed(request, form, None):
+            cleaned = form.cleaned_data
+            document = create_document(
+                parent,
+                request.user,
+                cleaned["title"],
+                cleaned["body"],
+                cleaned["status"],
+                cleaned["tags"],
+                template=start.template if start else None,
+                fields=fields_form.values() if fields_form else None,
+            )
+            messages.success(request, _("The document was created."))
+            return redirect(document.url)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "fields_form": fields_form,
+            "template": start.template if start else None,
+            "parent": parent,
+            "document": None,
+        },
     )
 
 
@@ -257,23 +290,31 @@ def document_create(request: HttpRequest, parent_id: int) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk, "edit")
     conflict = None
-    if request.method == "POST":
-        form = DocumentForm(request.POST)
-        if form.is_valid() and _status_allowed(request, form, document):
-            data = form.cleaned_data
+    data = request.POST if request.method == "POST" else None
+    fields_form = (
+        FieldsForm(document.template.specs(), data, document.fields)
+        if document.template_id
+        else None
+    )
+    if data is not None:
+        form = DocumentForm(data)
+        valid = [form.is_valid(), fields_form is None or fields_form.is_valid()]
+        if not is_more_rows(data) and all(valid) and _status_allowed(request, form, document):
+            cleaned = form.cleaned_data
             try:
                 save_document(
                     document,
                     request.user,
-                    data["title"],
-                    data["body"],
-                    data["status"],
-                    data["tags"],
-                    base_revision_id=data["base_revision"],
+                    cleaned["title"],
+                    cleaned["body"],
+                    cleaned["status"],
+                    cleaned["tags"],
+                    base_revision_id=cleaned["base_revision"],
+                    fields=fields_form.values() if fields_form else None,
                 )
             except EditConflict as error:
                 # Keep what the user typed in the form and show what changed meanwhile.
-                conflict = diff_text(revision_document(error.latest).body, data["body"])
+                conflict = diff_text(revision_document(error.latest).body, cleaned["body"])
                 form.data = form.data.copy()
                 form.data["base_revision"] = error.latest.pk
                 form.add_error(None, str(error))
@@ -290,10 +331,16 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "base_revision": document.latest_revision_id,
             }
         )
-    return render(
+    return _form_page(
         request,
-        "core/document_form.html",
-        {"form": form, "document": document, "parent": None, "conflict": conflict},
+        {
+            "form": form,
+            "fields_form": fields_form,
+            "template": document.template,
+            "document": document,
+            "parent": None,
+            "conflict": conflict,
+        },
     )
 
 
@@ -339,6 +386,7 @@ def document_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "old_revision": old_revision,
             "new_revision": new_revision,
             "changed_fields": [field for field in fields if field[1] != field[2]],
+            "field_diffs": field_diffs(old, new),
             "diff": diff_text(old.body, new.body),
         },
     )

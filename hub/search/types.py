@@ -32,6 +32,17 @@ from hub.items import SearchHit, SearchType
 QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"'})
 
 
+@dataclass
+class SearchSubtype(SearchType):
+    """A narrower kind of the type named ``parent`` (meeting minutes among documents).
+
+    It is offered as a filter and searched only when chosen without its parent, so no hit
+    shows twice.
+    """
+
+    parent: str = ""
+
+
 def search_types() -> dict[str, SearchType]:
     """The registered search types by name, in their ``order``."""
     return {
@@ -201,6 +212,10 @@ def run_search(user: User, query: SearchQuery, filters: Filters, by_date: bool) 
     for name, search_type in search_types().items():
         if filters.types and name not in filters.types:
             continue
+        if isinstance(search_type, SearchSubtype) and (
+            not filters.types or search_type.parent in filters.types
+        ):
+            continue
         queryset = filters.apply(search_type, search_type.visible(user))
         if queryset is None:
             continue
@@ -220,7 +235,11 @@ def suggest(user: User, text: str, limit: int) -> list[tuple[SearchType, SearchH
     backend = get_search_backend()
     found: list[tuple[SearchType, SearchHit]] = []
     for search_type in search_types().values():
-        if len(found) >= limit or not search_type.model.get_autocomplete_search_fields():
+        if (
+            len(found) >= limit
+            or isinstance(search_type, SearchSubtype)
+            or not search_type.model.get_autocomplete_search_fields()
+        ):
             continue
         results = backend.autocomplete(text, search_type.visible(user))
         found.extend(
@@ -230,8 +249,10 @@ def suggest(user: User, text: str, limit: int) -> list[tuple[SearchType, SearchH
 
 
 def _document_text(document: DocumentPage) -> str:
-    """The document as plain text: rendered (no Markdown syntax), tags removed, unescaped."""
-    return html.unescape(strip_tags(render_markdown(document.body)))
+    """The document as plain text: its template fields, then the body rendered (no
+    Markdown syntax), tags removed, unescaped."""
+    body = html.unescape(strip_tags(render_markdown(document.body)))
+    return "\n".join(part for part in (document.fields_text(), body) if part)
 
 
 def _describe_document(document: DocumentPage) -> SearchHit:

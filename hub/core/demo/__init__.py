@@ -11,6 +11,9 @@ with YAML front matter::
     status: published               # draft, in_review, published or archived
     tags: [规范, code review]
     parent: 研发部工作规范            # optional: the title of an earlier document in the space
+    template: weekly                # optional: a company-wide template kind (weekly, minutes)
+    fields: {reporter: zhangwei, week: 2026-W19}   # its field values; people by username,
+                                    # departments by code (hub.doctemplates.fields)
     revisions:                      # optional: later saves, each by its author
       - author: lina
         status: published           # optional; so is ``tags``
@@ -42,6 +45,8 @@ from hub.core.documents import create_document, save_document
 from hub.core.models import Department, DocumentPage, HomePage, SpaceMembership, SpacePage, User
 from hub.core.orgimport import import_org
 from hub.core.permissions import can
+from hub.doctemplates.fields import values_from_names
+from hub.doctemplates.models import DocumentTemplate
 
 DEMO_DIR = Path(__file__).resolve().parent
 ORG_FILE = DEMO_DIR / "org.yaml"
@@ -82,6 +87,8 @@ class DemoDocument:
     title: str
     parent: str | None
     versions: list[DemoVersion]
+    template: str | None = None
+    fields: dict[str, Any] | None = None
 
     @property
     def owner(self) -> str:
@@ -155,6 +162,8 @@ def read_document(path: Path) -> DemoDocument:
         title=str(meta["title"]),
         parent=meta.get("parent"),
         versions=versions,
+        template=meta.get("template"),
+        fields=meta.get("fields") or {},
     )
 
 
@@ -226,6 +235,21 @@ def _check_authors(documents: list[DemoDocument], spaces: dict[str, SpacePage]) 
         raise DemoDataError("\n".join(problems))
 
 
+def _template_values(document: DemoDocument) -> tuple[DocumentTemplate | None, dict | None]:
+    """The company-wide template of the document's ``template`` kind and its field values."""
+    if not document.template:
+        return None, None
+    template = (
+        DocumentTemplate.objects.filter(kind=document.template, space=None).order_by("pk").first()
+    )
+    if template is None:
+        raise _fail(document.path, f"no company-wide template of the kind {document.template}")
+    try:
+        return template, values_from_names(template.specs(), document.fields or {})
+    except ValueError as error:
+        raise _fail(document.path, str(error)) from error
+
+
 def _load_document(document: DemoDocument, space: SpacePage, users: dict[str, User]) -> bool:
     """Create the document with its revisions; False if the space already has it."""
     in_space = DocumentPage.objects.filter(space=space)
@@ -237,8 +261,16 @@ def _load_document(document: DemoDocument, space: SpacePage, users: dict[str, Us
         if parent is None:
             raise _fail(document.path, f"no earlier document titled {document.parent!r}")
     first, *later = document.versions
+    template, values = _template_values(document)
     page = create_document(
-        parent, users[first.author], document.title, first.body, first.status, first.tags
+        parent,
+        users[first.author],
+        document.title,
+        first.body,
+        first.status,
+        first.tags,
+        template=template,
+        fields=values,
     )
     for version in later:
         save_document(
