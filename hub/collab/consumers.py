@@ -6,12 +6,21 @@ connection (their step 1 is answered, their updates and awareness are dropped); 
 is re-checked every ``HUB_COLLAB_RECHECK_SECONDS`` and a person who lost it, or was
 deactivated, is disconnected (4403). Every frame is validated completely before it is
 applied or relayed; a bad one closes the socket with the code ``ProtocolError`` carries.
+
+Frames to a client go through its outbox, which one task per connection drains: the room
+relays to everyone without waiting for anyone's socket, and a client that falls
+``MAX_BACKLOG`` frames behind is closed (1013, try again later; y-websocket reconnects
+and syncs what it missed) instead of growing the server's memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections import deque
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -39,6 +48,9 @@ from hub.core.permissions import can
 
 logger = logging.getLogger("hub.collab")
 
+MAX_BACKLOG = 10_000
+CLOSE_TRY_AGAIN = 1013
+
 
 @database_sync_to_async
 def access(user_id: int, page_id: int) -> str | None:
@@ -60,6 +72,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         self.can_edit = False
         self.told_read_only = False
         self.awareness_ids: set[int] = set()
+        self.outbox: deque[bytes] = deque()
+        self.outbox_ready = asyncio.Event()
+        self.sender = asyncio.ensure_future(self._send_outbox())
         await self.accept()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -77,10 +92,17 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         except rooms.RoomUnavailable:
             await self.close_with(CLOSE_UNAVAILABLE)
             return
-        await self.send_frame(sync_frame(SYNC_STEP1, self.room.doc.state_vector()))
+        self.send_frame(sync_frame(SYNC_STEP1, self.room.doc.state_vector()))
         states = self.room.awareness_states()
         if states:
-            await self.send_frame(states)
+            self.send_frame(states)
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels first closes stale database connections, a hop to the one thread all
+        # sync database work shares, for every message. This consumer reaches the
+        # database only through database_sync_to_async (which does that itself) and the
+        # log writer, so frames are handled without queueing behind that thread.
+        await getattr(self, get_handler_name(message))(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.room is None or self.closing:
@@ -100,9 +122,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         if frame.type == MESSAGE_QUERY_AWARENESS:
             states = room.awareness_states()
             if states:
-                await self.send_frame(states)
+                self.send_frame(states)
         elif frame.sync_type == SYNC_STEP1:
-            await self.send_frame(sync_frame(SYNC_STEP2, room.doc.encode_state(frame.payload)))
+            self.send_frame(sync_frame(SYNC_STEP2, room.doc.encode_state(frame.payload)))
         elif not self.can_edit:
             await self._refuse_write()
         elif frame.type == MESSAGE_AWARENESS:
@@ -114,27 +136,48 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         """Drop a viewer's update or awareness; tell the client once (y-protocols auth)."""
         if not self.told_read_only:
             self.told_read_only = True
-            await self.send_frame(permission_denied_frame(_("You may only view this document.")))
+            self.send_frame(permission_denied_frame(_("You may only view this document.")))
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
+        self.sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.sender
         if self.room is not None:
             room, self.room = self.room, None
             await room.leave(self)
 
+    async def _send_outbox(self) -> None:
+        while not self.closing:
+            await self.outbox_ready.wait()
+            self.outbox_ready.clear()
+            while self.outbox and not self.closing:
+                try:
+                    await self.send(bytes_data=self.outbox.popleft())
+                except Exception:
+                    # The peer is gone; its disconnect is on the way.
+                    self.closing = True
+        self.outbox.clear()
+
     # -- what the room calls ------------------------------------------------------------
 
-    async def send_frame(self, frame: bytes) -> None:
+    def send_frame(self, frame: bytes) -> None:
         if self.closing:
             return
-        try:
-            await self.send(bytes_data=frame)
-        except Exception:
-            # The peer is gone; its disconnect is on the way. Others must still get it.
+        if len(self.outbox) >= MAX_BACKLOG:
+            logger.info("document %s: closing a connection that fell behind", self.page_id)
             self.closing = True
+            self.outbox.clear()
+            # In a task: the close frame too waits until the socket takes writes again.
+            self.closer = asyncio.ensure_future(self.close(CLOSE_TRY_AGAIN))
+            return
+        self.outbox.append(frame)
+        self.outbox_ready.set()
 
     async def close_with(self, code: int) -> None:
         if not self.closing:
             self.closing = True
+            self.outbox.clear()
             await self.close(code)
 
     async def recheck(self) -> None:

@@ -2,11 +2,13 @@
 
 A room loads the stored state when its first client arrives and closes (after a last
 checkpoint) when the last one leaves. An accepted update is appended to the database
-before it is applied, relayed to the room's other clients, or published to the channel
-layer group ``collab.doc.<id>``, where the rooms of the same document in other processes
-pick it up (each message carries the sending room's ``uid`` so a room skips its own).
-Layers may drop messages (Redis does when a channel is full), so every room broadcasts
-its state vector now and then and peers answer with what it lacks.
+(committed, by the process's ``store.log_writer``) before it is applied, relayed to the
+room's other clients, or published to the channel layer group ``collab.doc.<id>``, where
+the rooms of the same document in other processes pick it up (each message carries the
+sending room's ``uid`` so a room skips its own). Layers may drop messages (Redis does when
+a channel is full), so every room broadcasts its state vector now and then and peers
+answer with what it lacks. With the in-memory layer there are no other processes: rooms
+only listen (for updates the edit form stored) and publish nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Protocol
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 
 from hub.collab import store
@@ -54,7 +56,8 @@ class Connection(Protocol):
     user_id: int
     awareness_ids: set[int]
 
-    async def send_frame(self, frame: bytes) -> None: ...
+    def send_frame(self, frame: bytes) -> None:
+        """Queue ``frame`` for the client without waiting (a slow client delays no one)."""
 
     async def close_with(self, code: int) -> None: ...
 
@@ -63,6 +66,11 @@ class Connection(Protocol):
 
 def group_name(page_id: int) -> str:
     return f"collab.doc.{page_id}"
+
+
+def _reaches_other_processes(layer) -> bool:
+    # The in-memory layer (exactly that class) lives and dies with this process.
+    return layer is not None and type(layer) is not InMemoryChannelLayer
 
 
 def publish_update(page_id: int, update: bytes) -> None:
@@ -78,6 +86,7 @@ class Room:
         self.uid = uuid.uuid4().hex
         self.group = group_name(page_id)
         self.layer = get_channel_layer()
+        self.has_peers = _reaches_other_processes(self.layer)
         self.channel = ""
         self.doc: CrdtDoc | None = None
         self.connections: set[Connection] = set()
@@ -91,8 +100,6 @@ class Room:
         self.checkpointed_edits = 0
         self.last_edit = self.last_checkpoint = time.monotonic()
         self.since_compaction = 0
-        self._pending: list[tuple[bytes, int | None, asyncio.Future]] = []
-        self._writer: asyncio.Task | None = None
         self._tasks: list[asyncio.Task] = []
 
     # -- life cycle -------------------------------------------------------------------
@@ -135,8 +142,6 @@ class Room:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._writer is not None:
-            await asyncio.shield(self._writer)
         if self.channel:
             await self.layer.group_discard(self.group, self.channel)
         await self.checkpoint()
@@ -158,7 +163,7 @@ class Room:
         if update == EMPTY_UPDATE:
             return
         self.doc.check_update(update)
-        update_id = await self._persist(update, user_id)
+        update_id = await store.log_writer.append(self.page_id, update, user_id)
         try:
             self.doc.apply_update(update, checked=True)
         except InvalidUpdate:
@@ -170,7 +175,7 @@ class Room:
         self.contributors[user_id] = None
         self.edits += 1
         self.last_edit = time.monotonic()
-        await self._relay(sync_frame(SYNC_UPDATE, update), exclude=origin)
+        self._relay(sync_frame(SYNC_UPDATE, update), exclude=origin)
         await self._publish({"type": "collab.update", "update": update})
         self.since_compaction += 1
         if self.since_compaction >= settings.HUB_COLLAB_COMPACT_AFTER:
@@ -193,40 +198,18 @@ class Room:
 
     # -- internals --------------------------------------------------------------------
 
-    async def _persist(self, update: bytes, user_id: int | None) -> int:
-        """Append to the log, batching updates that arrive while a write is under way."""
-        future = asyncio.get_running_loop().create_future()
-        self._pending.append((update, user_id, future))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.ensure_future(self._write_pending())
-        return await future
-
-    async def _write_pending(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                ids = await database_sync_to_async(store.append)(
-                    self.page_id, [(update, user_id) for update, user_id, _f in batch]
-                )
-            except Exception as error:
-                for _u, _id, future in batch:
-                    future.set_exception(error)
-                continue
-            for (_u, _id, future), update_id in zip(batch, ids, strict=True):
-                future.set_result(update_id)
-
-    async def _relay(self, frame: bytes, exclude: Connection | None = None) -> None:
-        for connection in list(self.connections):
+    def _relay(self, frame: bytes, exclude: Connection | None = None) -> None:
+        for connection in self.connections:
             if connection is not exclude:
-                await connection.send_frame(frame)
+                connection.send_frame(frame)
 
     async def _publish(self, message: dict) -> None:
-        if self.layer is not None:
+        if self.has_peers:
             await self.layer.group_send(self.group, {**message, "origin": self.uid})
 
     async def _share_awareness(self, payload: bytes, origin: Connection | None) -> None:
         self._remember_awareness(payload)
-        await self._relay(awareness_frame(payload), exclude=origin)
+        self._relay(awareness_frame(payload), exclude=origin)
         await self._publish({"type": "collab.awareness", "payload": payload})
 
     def _remember_awareness(self, payload: bytes) -> None:
@@ -244,7 +227,7 @@ class Room:
         except InvalidUpdate:
             logger.exception("document %s: dropped a bad update from a peer", self.page_id)
             return
-        await self._relay(sync_frame(SYNC_UPDATE, update))
+        self._relay(sync_frame(SYNC_UPDATE, update))
 
     async def _listen(self) -> None:
         while True:
@@ -256,7 +239,7 @@ class Room:
                 await self._apply_remote(message["update"])
             elif kind == "collab.awareness":
                 self._remember_awareness(message["payload"])
-                await self._relay(awareness_frame(message["payload"]))
+                self._relay(awareness_frame(message["payload"]))
             elif kind == "collab.sync":
                 diff = self.doc.encode_state(since=message["state_vector"])
                 reply = {"type": "collab.update", "origin": self.uid, "update": diff}
@@ -272,7 +255,7 @@ class Room:
                 or now - self.last_checkpoint >= settings.HUB_COLLAB_CHECKPOINT_SECONDS
             ):
                 await self.checkpoint()
-            if now - last_sync >= settings.HUB_COLLAB_SYNC_SECONDS and self.channel:
+            if now - last_sync >= settings.HUB_COLLAB_SYNC_SECONDS and self.has_peers:
                 last_sync = now
                 await self._publish(
                     {

@@ -7,7 +7,6 @@ schemes (http, https, mailto and relative URLs) and external links get
 """
 
 import re
-
 from functools import lru_cache
 
 import nh3

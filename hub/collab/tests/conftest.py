@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import sqlite3
+from collections.abc import Callable
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from django.db import connection
 
 from hub.collab import protocol
 from hub.collab.crdt import ENGINES, new_doc
+from hub.collab.models import CollabUpdate
 
 ORIGIN = b"http://127.0.0.1:8000"
 
@@ -42,6 +46,33 @@ def cookies(org, login) -> dict[str, bytes]:
     }
 
 
+class CommittedLog:
+    """The update log read over a connection of its own, synchronously and from any thread
+    or event loop: a row it sees was committed."""
+
+    def __init__(self, path: str):
+        self.db = sqlite3.connect(path, check_same_thread=False)
+        self.table = CollabUpdate._meta.db_table
+
+    def data(self, update_id: int) -> bytes | None:
+        row = self.db.execute(f"SELECT data FROM {self.table} WHERE id = ?", (update_id,))
+        found = row.fetchone()
+        return bytes(found[0]) if found else None
+
+    def has(self, data: bytes) -> bool:
+        row = self.db.execute(f"SELECT 1 FROM {self.table} WHERE data = ?", (data,))
+        return row.fetchone() is not None
+
+
+@pytest.fixture
+def committed_log(transactional_db):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads the SQLite file directly")
+    log = CommittedLog(connection.settings_dict["NAME"])
+    yield log
+    log.db.close()
+
+
 class Peer:
     """A y-websocket client in Python: a CRDT document synced over the real ASGI app."""
 
@@ -57,6 +88,8 @@ class Peer:
         self.close_code: int | None = None
         self.awareness: dict[int, str] = {}
         self.denied = False
+        # Called with each update the server relays (not step 2 answers), as it arrives.
+        self.on_update: Callable[[bytes], None] | None = None
 
     async def connect(self) -> Peer:
         connected, _ = await self.socket.connect()
@@ -105,6 +138,8 @@ class Peer:
                 diff = self.doc.encode_state(since=payload)
                 await self.send(protocol.sync_frame(protocol.SYNC_STEP2, diff))
             else:
+                if step == protocol.SYNC_UPDATE and self.on_update:
+                    self.on_update(payload)
                 self.doc.apply_update(payload)
         elif kind == protocol.MESSAGE_AWARENESS:
             for entry in protocol.read_awareness_update(reader.var_bytes()):

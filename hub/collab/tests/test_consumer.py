@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from hub.collab import protocol, rooms
@@ -215,5 +216,67 @@ def test_worker_survives_a_client_vanishing_mid_relay(engine, cookies, secret_do
         await peers[2].pump(has_text("第一版\nA\n"))
         assert peers[2].doc.text() == "第一版\nA\n"
         await asyncio.gather(peers[0].close(), peers[2].close())
+
+    run(scenario)
+
+
+def test_rooms_store_every_update_before_relaying_it(
+    engine, cookies, spaces, make_document, org, committed_log
+):
+    documents = [make_document(spaces.company_edit, org.admin, f"并发 {n}", "") for n in range(3)]
+    stored_on_arrival: list[bool] = []
+
+    async def scenario():
+        peers = []
+        for document in documents:
+            for person in ("rd_member", "mkt_member"):
+                peer = await Peer(document.pk, cookies[person]).connect()
+                peer.on_update = lambda update: stored_on_arrival.append(committed_log.has(update))
+                peers.append(peer)
+        await asyncio.gather(*(peer.pump(timeout=0.3) for peer in peers))
+        for n in range(15):  # everyone types at once, without waiting for anything
+            for number, peer in enumerate(peers):
+                await peer.edit(peer.doc.text() + f"{number}-{n}\n")
+        for number, peer in enumerate(peers):
+            partner = number ^ 1  # the other peer of the same document
+            lines = [f"{who}-{n}\n" for who in (number, partner) for n in range(15)]
+            await peer.pump(lambda p, lines=lines: all(line in p.doc.text() for line in lines))
+            assert all(line in peer.doc.text() for line in lines)
+        for first, second in zip(peers[::2], peers[1::2], strict=True):
+            assert first.doc.text() == second.doc.text()
+        await asyncio.gather(*(peer.close() for peer in peers))
+
+    run(scenario)
+    assert len(stored_on_arrival) >= 6 * 15 and all(stored_on_arrival)
+
+
+class SharedLayer(InMemoryChannelLayer):
+    """Stands in for a layer that other processes share (Redis)."""
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared layer", "in-memory layer"])
+def test_updates_go_to_other_processes_only_through_a_shared_layer(
+    engine, cookies, settings, secret_doc, committed_log, shared
+):
+    if shared:
+        backend = f"{__name__}.SharedLayer"
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": backend}}
+
+    async def scenario():
+        layer = get_channel_layer()
+        elsewhere = await layer.new_channel()  # the room of this document in another process
+        await layer.group_add(rooms.group_name(secret_doc.pk), elsewhere)
+        peer = await Peer(secret_doc.pk, cookies["mkt_member"]).connect()
+        await peer.pump(has_text("第一版\n"))
+        update = await peer.edit("第一版\n远方\n")
+        if shared:
+            message = await asyncio.wait_for(layer.receive(elsewhere), 3)
+            assert message["type"] == "collab.update" and message["update"] == update
+            assert committed_log.has(update)
+        else:  # no other process can hear an in-memory layer: nothing is published
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(layer.receive(elsewhere), 0.5)
+        assert rooms.open_rooms()[secret_doc.pk].doc.text() == "第一版\n远方\n"
+        await peer.close()
 
     run(scenario)
