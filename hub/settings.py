@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hub.collab",
     "hub.doctemplates",
     "hub.notifications",
+    "hub.export",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -44,7 +44,8 @@ ALLOWED_CLASSES = {
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
+    """The one markdown-it parser of the hub (pages and exports read Markdown alike)."""
     return (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         .enable(["table", "strikethrough"])
@@ -72,7 +73,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def render_markdown(source: str) -> str:
     """Render Markdown source to sanitized HTML, safe to mark safe in a template."""
-    html = _parser().render(source or "")
+    html = markdown_parser().render(source or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
