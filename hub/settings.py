@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("HUB_CSRF_TRUSTED_ORIGINS")
 
 # Plugins: first-party ones are listed here; entry points of group "hub" are added by
 # hub.plugins without importing them (phase 1 of discovery, see docs/writing_plugins.md).
-HUB_PLUGINS = env_list("HUB_PLUGINS", "plugins.feedback,plugins.wordimport")
+HUB_PLUGINS = env_list("HUB_PLUGINS", "plugins.feedback,plugins.wordimport,plugins.taskboard")
 HUB_BLOCKED_PLUGINS = env_list("HUB_BLOCKED_PLUGINS")
 HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
 
