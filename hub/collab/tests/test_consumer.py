@@ -280,3 +280,37 @@ def test_updates_go_to_other_processes_only_through_a_shared_layer(
         await peer.close()
 
     run(scenario)
+
+
+class LossyLayer(InMemoryChannelLayer):
+    """A shared layer that loses every update broadcast to a group, as Redis does when a
+    channel is full; state-vector syncs and their direct answers get through."""
+
+    async def group_send(self, group, message):
+        if message["type"] != "collab.update":
+            await super().group_send(group, message)
+
+
+def test_state_vector_sync_repairs_updates_a_lossy_layer_dropped(
+    engine, quick, cookies, settings, secret_doc
+):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.LossyLayer"}}
+
+    async def scenario():
+        peer = await Peer(secret_doc.pk, cookies["mkt_member"]).connect()
+        await peer.pump(has_text("第一版\n"))
+        # The same document's room in another process, joined to the same group.
+        elsewhere = rooms.Room(secret_doc.pk)
+        await elsewhere.open()
+        try:
+            await peer.edit("第一版\n丢失的更新\n")
+            for _ in range(60):  # the sync runs every 0.5 s here
+                if elsewhere.doc.text() == "第一版\n丢失的更新\n":
+                    break
+                await asyncio.sleep(0.1)
+            assert elsewhere.doc.text() == "第一版\n丢失的更新\n"
+        finally:
+            await elsewhere.close()
+            await peer.close()
+
+    run(scenario)
