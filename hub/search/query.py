@@ -2,9 +2,9 @@
 
 Text: each term of a ``PlainText`` matches any searched column; terms are combined with
 the operator (AND by default). An English word matches its stem in the word column; a
-run of Chinese characters matches its jieba words (as a phrase) in the word column OR
-its bigrams as a phrase in the bigram column, i.e. exactly where it is a substring.
-``Phrase`` is a phrase of words (plus the bigram phrase when it is one Chinese run).
+run of Chinese characters matches exactly where it is a substring (its bigrams as a
+phrase in the bigram column), its jieba words in the word column adding to the score.
+``Phrase`` is a phrase of words, or for one Chinese run the same as a Chinese term.
 
 Filters: the queryset's WHERE clause (ANDs, ORs, NOTs of exact/in/isnull/range/prefix
 lookups on ``FilterField``s) becomes a Whoosh filter, so permission filtering happens
@@ -60,6 +60,18 @@ def _bigrams(run: str) -> list[str]:
     return [run[index : index + 2] for index in range(len(run) - 1)]
 
 
+def _chinese(column: str, run: str) -> wq.Query:
+    """A run of Chinese found exactly where it is a substring of ``column``: its bigram
+    phrase (one character: the bigrams it starts, or itself at a run's end) decides; its
+    jieba words only add to the score, since as a word phrase they would also match
+    across punctuation ("知识，管理" for 知识管理), which is no substring."""
+    if len(run) == 1:
+        exact = wq.Prefix(column + BIGRAMS, run)
+    else:
+        exact = _sequence(column + BIGRAMS, _bigrams(run))
+    return wq.AndMaybe(exact, _sequence(column, _words(run)))
+
+
 def _resolve(value):
     """Evaluate a subquery used as a filter value (as the Elasticsearch backend does)."""
     if isinstance(value, Query | Subquery):
@@ -113,11 +125,7 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
                 else:
                     alternatives.append(_sequence(column, words))
                 continue
-            alternatives.append(_sequence(column, _words(run)))
-            if len(run) == 1:
-                alternatives.append(wq.Prefix(column + BIGRAMS, run))
-            else:
-                alternatives.append(_sequence(column + BIGRAMS, _bigrams(run)))
+            alternatives.append(_chinese(column, run))
         return wq.Or(alternatives)
 
     def _terms(self, text: str, operator: str, fuzzy: bool = False) -> wq.Query:
@@ -128,13 +136,9 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
 
     def _phrase(self, text: str) -> wq.Query:
         pieces = list(runs(normalize(text)))
-        single_cjk_run = len(pieces) == 1 and pieces[0][0] and len(pieces[0][1]) > 1
-        alternatives = []
-        for column in self.columns:
-            alternatives.append(_sequence(column, _words(text)))
-            if single_cjk_run:
-                alternatives.append(_sequence(column + BIGRAMS, _bigrams(pieces[0][1])))
-        return wq.Or(alternatives)
+        if len(pieces) == 1 and pieces[0][0]:
+            return wq.Or([_chinese(column, pieces[0][1]) for column in self.columns])
+        return wq.Or([_sequence(column, _words(text)) for column in self.columns])
 
     def compile_text(self, query) -> wq.Query:
         if isinstance(query, MatchAll):

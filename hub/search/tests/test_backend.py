@@ -186,3 +186,16 @@ def test_traditional_and_simplified_find_each_other(backend, spaces, org, make_d
     for query in ("开发进度", "開發進度", "会议", "會議", "週", "周"):
         assert titles(documents.search(query)) == {"臺北", "上海"}, query
     assert titles(documents.search(Phrase("開發進度與會議"))) == {"臺北", "上海"}
+
+
+@pytest.mark.parametrize("backend", ["whoosh"], indirect=True)
+def test_chinese_words_never_match_across_punctuation(
+    backend, spaces, org, make_document, indexing
+):
+    with indexing():
+        make_document(spaces.company_read, org.admin, title="相连", body="推进知识管理工作")
+        make_document(spaces.company_read, org.admin, title="隔开", body="学习知识，管理团队")
+    documents = DocumentPage.objects
+    assert titles(documents.search("知识管理")) == {"相连"}
+    assert titles(documents.search(Phrase("知识管理"))) == {"相连"}
+    assert titles(documents.search("知识 管理")) == {"相连", "隔开"}
