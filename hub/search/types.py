@@ -269,7 +269,8 @@ def _describe_document(document: DocumentPage) -> SearchHit:
 
 
 def _visible_documents(user: User) -> QuerySet[DocumentPage]:
-    return visible_documents(user).select_related("space__department", "owner")
+    # The template too: a hit's text includes its field values (DocumentPage.fields_text).
+    return visible_documents(user).select_related("space__department", "owner", "template")
 
 
 def document_search_type() -> SearchType:
