@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -172,6 +174,15 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HUB_MAX_ATTACHMENT_BYTES = int(os.environ.get("HUB_MAX_ATTACHMENT_MB", "25")) * 1024 * 1024
+
+# Background tasks (django-tasks). "default" keeps Wagtail's housekeeping inline, as it was;
+# "hub" holds work that must happen later and survive restarts (approval deadlines): rows in
+# the database that `hub worker` (started by `hub serve`) runs when they are due.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "hub": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+HUB_TASK_BACKEND = "hub"
 
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

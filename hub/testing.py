@@ -7,6 +7,13 @@
             ...
 
 A plugin that adds URLs gets them routed for the duration (the URLconf is rebuilt).
+
+Background tasks (``@task(backend=settings.HUB_TASK_BACKEND)``) wait in the database until
+they are due; ``run_due_tasks()`` runs what is due, in the test's process, so a test that
+moves the clock (``time_machine.travel``) sees deadlines pass::
+
+    with time_machine.travel(deadline + timedelta(minutes=1)):
+        run_due_tasks()
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import clear_url_caches
 
 from hub.plugins import pm
@@ -44,3 +52,8 @@ def registered_plugin(plugin: Any, name: str | None = None) -> Iterator[Any]:
         pm.unregister(name=registered_name)
         if routes:
             reload_urls()
+
+
+def run_due_tasks() -> None:
+    """Run every background task that is due now (by the possibly travelled clock), then return."""
+    call_command("worker", "--batch", verbosity=0)

@@ -20,7 +20,13 @@ def _absolute(url: str) -> str:
 
 
 def send_notification(
-    users: Iterable[User], text: str, url: str = "", email: bool = True, subject: str = ""
+    users: Iterable[User],
+    text: str,
+    url: str = "",
+    *,
+    kind: str = "general",
+    email: bool = True,
+    subject: str = "",
 ) -> list[Notification]:
     """Give each active user a notification; with ``email``, also mail those with an address.
 
@@ -29,7 +35,7 @@ def send_notification(
     """
     recipients = [user for user in users if user.is_active]
     created = Notification.objects.bulk_create(
-        Notification(user=user, text=text[:500], url=url) for user in recipients
+        Notification(user=user, text=text[:500], url=url, kind=kind) for user in recipients
     )
     if email:
         addresses = [user.email for user in recipients if user.email]

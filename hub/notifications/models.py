@@ -11,6 +11,9 @@ class Notification(models.Model):
     )
     text = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # What it is about (a name from hub_register_notification_kinds): people choose, per
+    # kind, which channels beyond the notification centre bring it to them.
+    kind = models.CharField(_("kind"), max_length=50, default="general")
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

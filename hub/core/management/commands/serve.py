@@ -1,8 +1,20 @@
-"""``hub serve``: run the ASGI app with uvicorn (HTTP and websockets)."""
+"""``hub serve``: run the ASGI app with uvicorn (HTTP and websockets), and a ``hub worker``."""
+
+import ctypes
+import signal
+import subprocess
+import sys
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+
+def _stop_with_parent() -> None:
+    """In the worker's process: ask Linux to stop it when ``hub serve`` dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Command(BaseCommand):
@@ -18,8 +30,22 @@ class Command(BaseCommand):
             help="log every request with the client address (off: it would tie anonymous"
             " feedback tracking links to people)",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a background worker (run `hub worker` elsewhere instead)",
+        )
 
-    def handle(self, *args, host: str, port: int, workers: int, access_log: bool, **options):
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        workers: int,
+        access_log: bool,
+        no_worker: bool,
+        **options,
+    ):
         if not 0 < port < 65536:
             raise CommandError(
                 _("--port must be between 1 and 65535, not %(port)s") % {"port": port}
@@ -28,14 +54,28 @@ class Command(BaseCommand):
             raise CommandError(_("--workers must be at least 1"))
         url = f"http://{host}:{port}/"
         self.stdout.write(_("Hub is serving on %(url)s (Ctrl+C stops it)") % {"url": url})
-        uvicorn.run(
-            "hub.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            lifespan="off",
-            access_log=access_log,
-            # Co-editing frames are tens of bytes: deflating each one costs both ends more
-            # than it saves (measured: p99 at 1,000 updates/s fell from ~580 ms to ~19 ms).
-            ws_per_message_deflate=False,
+        # Deadlines (approval reminders, escalation) are kept by a worker process beside
+        # the server; its tasks live in the database, so stopping it loses nothing.
+        worker = (
+            None
+            if no_worker
+            else subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "worker"], preexec_fn=_stop_with_parent
+            )
         )
+        try:
+            uvicorn.run(
+                "hub.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                lifespan="off",
+                access_log=access_log,
+                # Co-editing frames are tens of bytes: deflating each one costs both ends more
+                # than it saves (measured: p99 at 1,000 updates/s fell from ~580 ms to ~19 ms).
+                ws_per_message_deflate=False,
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
