@@ -1,4 +1,4 @@
-"""The ASGI application: Django for HTTP; websocket routes come from Channels routing."""
+"""The ASGI application: Django for HTTP; websockets through the routes plugins register."""
 
 import os
 
@@ -10,6 +10,6 @@ from django.core.asgi import get_asgi_application
 django_application = get_asgi_application()
 
 # Imported once Django is set up: the consumers import models.
-from hub.collab.routing import websocket_application  # noqa: E402
+from hub.websocket import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application()})

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from wagtail.models import Revision
 
     from hub.core.models import DocumentPage, SpacePage, User
-    from hub.items import Action, Fragment, NavItem, SearchType, Subcommand, Widget
+    from hub.items import (
+        Action,
+        Fragment,
+        NavItem,
+        NotificationChannel,
+        NotificationKind,
+        SearchType,
+        Subcommand,
+        Widget,
+    )
 
 hookspec = pluggy.HookspecMarker("hub")
 hookimpl = pluggy.HookimplMarker("hub")
@@ -62,6 +71,21 @@ def hub_register_template_fragments(
 @hookspec
 def hub_register_urls() -> list[URLPattern | URLResolver]:
     """Add URL patterns, mounted at the site root; prefix them with the plugin's name."""
+
+
+@hookspec
+def hub_register_websocket_routes() -> list[URLPattern]:
+    """Add websocket routes (Channels consumers), behind session auth and an origin check."""
+
+
+@hookspec
+def hub_register_notification_kinds() -> list[NotificationKind]:
+    """Add kinds of notification that people can choose channels for."""
+
+
+@hookspec
+def hub_register_notification_channels() -> list[NotificationChannel]:
+    """Add ways notifications reach people besides the notification centre (core: email)."""
 
 
 @hookspec

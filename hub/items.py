@@ -107,3 +107,32 @@ class SearchType:
     author_field: str | None = None
     date_field: str | None = None
     order: int = 100
+
+
+@dataclass
+class NotificationKind:
+    """Something people are notified about (approvals, tasks, mentions…).
+
+    People choose, per kind, which channels bring it to them beyond the notification centre.
+    """
+
+    name: str
+    label: str
+    order: int = 100
+
+
+@dataclass
+class NotificationChannel:
+    """A way notifications reach people besides the centre in the header (email, a webhook…).
+
+    ``deliver(notifications)`` receives the notifications of one ``send_notification`` call
+    that their people want through this channel, after the transaction commits; it raises
+    nothing it can handle itself (a failure is logged and the others still deliver).
+    ``default`` is whether people who have not chosen get it.
+    """
+
+    name: str
+    label: str
+    deliver: Callable[[list[Any]], None]
+    default: bool = True
+    order: int = 100

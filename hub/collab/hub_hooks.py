@@ -1,5 +1,5 @@
-"""Co-editing's hook implementations: the "Edit together" button on document pages, and
-a revision saved elsewhere reaching open rooms."""
+"""Co-editing's hook implementations: its websocket route, the "Edit together" button on
+document pages, and a revision saved elsewhere reaching open rooms."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ from django.utils.translation import gettext as _
 
 from hub import hookimpl
 from hub.items import Action
+
+
+@hookimpl
+def hub_register_websocket_routes() -> list:
+    from hub.collab.routing import websocket_urlpatterns
+
+    return websocket_urlpatterns
 
 
 @hookimpl
