@@ -126,7 +126,8 @@ class NotificationChannel:
     """A way notifications reach people besides the centre in the header (email, a webhook…).
 
     ``deliver(notifications)`` receives the notifications of one ``send_notification`` call
-    that their people want through this channel, after the transaction commits; it raises
+    that their people want through this channel, after the transaction commits (each has a
+    ``subject``, a short title, besides ``text`` and ``url``); it raises
     nothing it can handle itself (a failure is logged and the others still deliver).
     ``default`` is whether people who have not chosen get it.
     """

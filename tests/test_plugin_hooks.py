@@ -535,3 +535,56 @@ def test_register_search_types_adds_content_searchable_by_those_who_may_see_it(
     assert dummy.calls_of("hub_register_search_types")
     page = login(org.rd_member).get("/search/", {"q": "保密项目"}).content.decode()
     assert 'value="dummy_space"' in page and "Dummy spaces" in page
+
+
+# Websockets and notifications ---------------------------------------------------------------
+
+
+def test_register_websocket_routes_serves_a_plugin_consumer_behind_auth(org, login, dummy):
+    from asgiref.sync import async_to_sync
+    from channels.testing import WebsocketCommunicator
+
+    from hub.websocket import websocket_application
+
+    application = websocket_application()  # built now, so the dummy's route is in it
+    assert dummy.calls_of("hub_register_websocket_routes")
+    cookie = f"sessionid={login(org.rd_member).cookies['sessionid'].value}".encode()
+
+    async def talk(headers) -> list:
+        socket = WebsocketCommunicator(application, "/ws/dummy/", headers=headers)
+        connected, _ = await socket.connect()
+        received = []
+        if connected:
+            received.append(await socket.receive_json_from())
+            await socket.send_json_to({"n": 1})
+            received.append(await socket.receive_json_from())
+        else:
+            received.append("refused")
+        await socket.disconnect()
+        return received
+
+    # async_to_sync runs the session lookup on this thread, inside the test's transaction.
+    talk_now = async_to_sync(talk)
+    assert talk_now([(b"cookie", cookie)]) == [{"hello": "rd_member"}, {"echo": {"n": 1}}]
+    assert talk_now([]) == ["refused"]  # no session: the consumer closes
+    foreign = [(b"cookie", cookie), (b"origin", b"https://evil.example")]
+    assert talk_now(foreign) == ["refused"]  # the hub's origin check comes first
+
+
+def test_register_notification_kinds_and_register_notification_channels_work_together(
+    org, login, dummy, django_capture_on_commit_callbacks
+):
+    from hub.notifications.api import send_notification
+
+    client = login(org.rd_member)
+    settings_page = page(client, "/notifications/settings/")
+    assert "Dummy news" in settings_page and "Dummy pager" in settings_page
+    pager_box = re.search(r'<input[^>]*name="dummy_news:dummy_pager"[^>]*>', settings_page)
+    assert pager_box and "checked" not in pager_box.group(0)  # the channel is off by default
+    client.post("/notifications/settings/", {"dummy_news:dummy_pager": "on"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification([org.rd_member, org.rd_head], "新版本", kind="dummy_news")
+        send_notification([org.rd_member], "别的事", kind="general")
+    # Only rd_member ticked the pager, and only for dummy news.
+    assert dummy.calls_of("deliver") == [{"texts": [("rd_member", "dummy_news", "新版本")]}]

@@ -72,7 +72,7 @@ def send(run: ReminderRun) -> int:
             with transaction.atomic():
                 # The record first: a second run at the same time fails here, not twice.
                 ReminderSent.objects.create(user=person, week=run.week)
-                send_notification([person], text, url)
+                send_notification([person], text, url, kind="reminders")
         except IntegrityError:
             continue
         sent += 1

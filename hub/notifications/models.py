@@ -1,4 +1,5 @@
-"""A notification for one person: a line of text and where it leads."""
+"""A notification for one person (a line of text and where it leads), and people's choices
+of how each kind of notification reaches them."""
 
 from django.conf import settings
 from django.db import models
@@ -24,3 +25,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ChannelChoice(models.Model):
+    """One person's choice for one kind through one channel; without a row, the channel's
+    default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    channel = models.CharField(_("channel"), max_length=50)
+    enabled = models.BooleanField(_("enabled"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="one_choice_per_kind_and_channel"
+            )
+        ]
+        verbose_name = _("notification choice")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.channel} {self.enabled}"

@@ -1,16 +1,20 @@
-"""The notification list (``/notifications/``): one's own only; opening one marks it read."""
+"""The notification list (``/notifications/``): one's own only; opening one marks it read. And
+the page where people choose how each kind of notification reaches them."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hub.notifications.models import Notification
+from hub.notifications.api import choices_of, notification_channels, notification_kinds
+from hub.notifications.models import ChannelChoice, Notification
 
 PER_PAGE = 50
 
@@ -43,3 +47,35 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         read_at=timezone.now()
     )
     return redirect("notifications:list")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """A grid of kinds by channels; each box is on or off (unticked boxes are "off")."""
+    kinds, channels = notification_kinds(), notification_channels()
+    if request.method == "POST":
+        # Only the known kinds and channels are read: anything else in the form is ignored.
+        for kind in kinds:
+            for channel in channels:
+                ChannelChoice.objects.update_or_create(
+                    user=request.user,
+                    kind=kind.name,
+                    channel=channel.name,
+                    defaults={"enabled": f"{kind.name}:{channel.name}" in request.POST},
+                )
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("notifications:settings")
+    rows = []
+    for kind in kinds:
+        chosen = choices_of([request.user], kind.name)[request.user.pk]
+        cells = [
+            (
+                f"{kind.name}:{channel.name}",
+                channel.label,
+                chosen.get(channel.name, channel.default),
+            )
+            for channel in channels
+        ]
+        rows.append((kind, cells))
+    context = {"channels": channels, "rows": rows}
+    return render(request, "notifications/settings.html", context)

@@ -1,13 +1,15 @@
-"""Forms of the task boards: a task, a move between columns, a comment, the board's WIP
-limits and the list filters.
+"""Forms of the task boards: a task, a move between columns, new dates from the Gantt
+chart, a comment, the board's settings and the list filters.
 
 Choice fields accept only listed values (a forged person, dependency or status is a form
 error), and every rule of a task is checked here so that a bad request changes nothing:
 due before start, a dependency cycle, a column at its WIP limit, starting a task whose
-dependencies are not done.
+dependencies are not done, dates that break a finish-to-start dependency.
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import QuerySet
@@ -56,6 +58,58 @@ def status_error(task: Task, status: str, depends_on: list[Task] | None = None) 
     return None
 
 
+def schedule_error(
+    task: Task,
+    start: date | None,
+    due: date | None,
+    depends_on: list[Task] | None = None,
+    *,
+    whole_board: bool = True,
+) -> str | None:
+    """Why ``task`` may not run from ``start`` to ``due`` (None: it may).
+
+    Finish-to-start: the task's first day (start, else due) must come after the last day
+    (due, else start) of every task it depends on, and its last day before the first day
+    of every task waiting for it; tasks without dates constrain nothing. ``depends_on`` is
+    the dependency list about to be saved (default: the stored one). The message names
+    the task in the way, or, for someone who does not see the board (``whole_board``
+    false: an assignee from outside), only says that there is one.
+    """
+    if start and due and due < start:
+        return _("The due date cannot be before the start date.")
+    begins, ends = start or due, due or start
+    if begins is None:
+        return None
+
+    def name(other: Task) -> str:
+        return other.title if whole_board else _("another task on this board")
+
+    if depends_on is None:
+        depends_on = list(task.depends_on.all()) if task.pk else []
+    for before in sorted(depends_on, key=lambda t: t.ends or date.max, reverse=True):
+        if before.ends is not None and begins <= before.ends:
+            return _(
+                "This task waits for %(task)s, which is due %(due)s: it can start on "
+                "%(earliest)s at the earliest."
+            ) % {
+                "task": name(before),
+                "due": before.ends.isoformat(),
+                "earliest": (before.ends + timedelta(days=1)).isoformat(),
+            }
+    waiting = task.blocks.exclude(pk=task.pk) if task.pk else Task.objects.none()
+    for after in sorted(waiting, key=lambda t: t.begins or date.min):
+        if after.begins is not None and ends >= after.begins:
+            return _(
+                "%(task)s waits for this task and starts %(start)s: this task must be due "
+                "by %(latest)s at the latest."
+            ) % {
+                "task": name(after),
+                "start": after.begins.isoformat(),
+                "latest": (after.begins - timedelta(days=1)).isoformat(),
+            }
+    return None
+
+
 def people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("username")
 
@@ -90,6 +144,7 @@ class TaskForm(forms.ModelForm):
         so they are not offered the board's other tasks as dependencies."""
         super().__init__(*args, **kwargs)
         self.instance.space = space
+        self.whole_board = whole_board
         if not whole_board:
             del self.fields["depends_on"]
         self.fields["assignee"].queryset = people()
@@ -104,9 +159,6 @@ class TaskForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        start, due = data.get("start"), data.get("due")
-        if start and due and due < start:
-            self.add_error("due", _("The due date cannot be before the start date."))
         if "depends_on" in self.fields:
             depends_on = list(data.get("depends_on") or [])
         else:
@@ -116,8 +168,17 @@ class TaskForm(forms.ModelForm):
                 "depends_on",
                 _("These dependencies would make a cycle: the task would wait for itself."),
             )
-        elif data.get("status"):
-            error = status_error(self.instance, data["status"], depends_on)
+        else:
+            error = schedule_error(
+                self.instance,
+                data.get("start"),
+                data.get("due"),
+                depends_on,
+                whole_board=self.whole_board,
+            )
+            if error:
+                self.add_error("due", error)
+            error = data.get("status") and status_error(self.instance, data["status"], depends_on)
             if error:
                 self.add_error("status", error)
         if data.get("assignee") and not data.get("department"):
@@ -142,6 +203,39 @@ class MoveForm(forms.Form):
         return status
 
 
+class ScheduleForm(forms.Form):
+    """New start and due dates of a task (the Gantt chart: a drag, the keyboard, or the
+    date form under the chart). Dates are ISO ``YYYY-MM-DD``, as date inputs send them."""
+
+    start = forms.DateField(
+        label=gettext_lazy("Start"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    due = forms.DateField(
+        label=gettext_lazy("Due"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, task: Task, whole_board: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.whole_board = whole_board
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            error = schedule_error(
+                self.task, data.get("start"), data.get("due"), whole_board=self.whole_board
+            )
+            if error:
+                raise forms.ValidationError(error)
+        return data
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Comment"),
@@ -154,7 +248,7 @@ class CommentForm(forms.Form):
 class BoardForm(forms.ModelForm):
     class Meta:
         model = Board
-        fields = ["wip_todo", "wip_doing", "wip_review", "wip_done"]
+        fields = ["wip_todo", "wip_doing", "wip_review", "wip_done", "tasks_from_minutes"]
 
 
 class TaskFilterForm(forms.Form):

@@ -1,6 +1,9 @@
 """The Gantt chart's geometry: one bar per dated task (start to due), finish-to-start
 arrows between bars, and a line at today, laid out in SVG user units for the template
-``taskboard/gantt.html`` (server-rendered, no JavaScript needed)."""
+``taskboard/gantt.html`` (server-rendered, no JavaScript needed to read it).
+
+``Chart.day`` (the width of one day) is what ``static/taskboard/gantt.js`` needs to turn a
+drag into whole days; the chart itself never changes a date."""
 
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ class Arrow:
 class Chart:
     width: float
     height: float
+    day: float = MAX_DAY_WIDTH
     bars: list[Bar] = field(default_factory=list)
     arrows: list[Arrow] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
@@ -44,13 +48,13 @@ class Chart:
 
 def chart(tasks: list[Task], today: date) -> Chart:
     """Lay out ``tasks`` (their ``depends_on`` prefetched); undated ones are listed apart."""
-    dated = [t for t in tasks if t.start or t.due]
-    undated = [t for t in tasks if not (t.start or t.due)]
+    dated = [t for t in tasks if t.begins]
+    undated = [t for t in tasks if not t.begins]
     if not dated:
         return Chart(width=LABEL_WIDTH, height=HEADER, undated=undated)
-    dated.sort(key=lambda t: (t.start or t.due, t.due or t.start, t.pk))
-    first = min(t.start or t.due for t in dated) - timedelta(days=1)
-    last = max(t.due or t.start for t in dated) + timedelta(days=1)
+    dated.sort(key=lambda t: (t.begins, t.ends, t.pk))
+    first = min(t.begins for t in dated) - timedelta(days=1)
+    last = max(t.ends for t in dated) + timedelta(days=1)
     days = (last - first).days + 1
     day = min(MAX_DAY_WIDTH, MAX_CHART_WIDTH / days)
 
@@ -58,11 +62,14 @@ def chart(tasks: list[Task], today: date) -> Chart:
         return LABEL_WIDTH + (moment - first).days * day
 
     result = Chart(
-        width=LABEL_WIDTH + days * day, height=HEADER + len(dated) * ROW_HEIGHT, undated=undated
+        width=LABEL_WIDTH + days * day,
+        height=HEADER + len(dated) * ROW_HEIGHT,
+        day=day,
+        undated=undated,
     )
     by_pk: dict[int, Bar] = {}
     for row, task in enumerate(dated):
-        start, end = task.start or task.due, task.due or task.start
+        start, end = task.begins, task.ends
         y = HEADER + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
         bar = Bar(task, x_of(start), y, (end - start).days * day + day, y + BAR_HEIGHT - 4)
         result.bars.append(bar)

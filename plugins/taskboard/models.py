@@ -45,13 +45,22 @@ class Priority(models.IntegerChoices):
 
 
 class Board(models.Model):
-    """A space's board settings: the work-in-progress limit of each column (empty: none)."""
+    """A space's board settings: the work-in-progress limit of each column (empty: none),
+    and whether new minutes' action items become tasks by themselves."""
 
     space = models.OneToOneField(SpacePage, on_delete=models.CASCADE, related_name="task_board")
     wip_todo = models.PositiveSmallIntegerField(_("WIP limit of To do"), null=True, blank=True)
     wip_doing = models.PositiveSmallIntegerField(_("WIP limit of Doing"), null=True, blank=True)
     wip_review = models.PositiveSmallIntegerField(_("WIP limit of Review"), null=True, blank=True)
     wip_done = models.PositiveSmallIntegerField(_("WIP limit of Done"), null=True, blank=True)
+    tasks_from_minutes = models.BooleanField(
+        _("create tasks from minutes' action items automatically"),
+        default=False,
+        help_text=_(
+            "Each time meeting minutes in this space are saved, their open action items "
+            "that are not tasks yet become tasks on this board."
+        ),
+    )
 
     class Meta:
         verbose_name = _("task board")
@@ -188,6 +197,16 @@ class Task(index.Indexed, models.Model):
     @property
     def overdue(self) -> bool:
         return self.is_open and self.due is not None and self.due < timezone.localdate()
+
+    @property
+    def begins(self) -> date | None:
+        """The first day of the task's bar on the Gantt chart (start, else due)."""
+        return self.start or self.due
+
+    @property
+    def ends(self) -> date | None:
+        """The last day of the task's bar on the Gantt chart (due, else start)."""
+        return self.due or self.start
 
     def blocked_by(self) -> list[Task]:
         """Unfinished tasks this one depends on."""

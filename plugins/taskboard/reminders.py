@@ -19,6 +19,7 @@ from django.utils.translation import override
 from hub.notifications.api import send_notification
 from hub.plugins import plugin_config
 from plugins.taskboard.models import ReminderSent, Status, Task
+from plugins.taskboard.services import KIND_TASKS
 
 
 def due_tasks(today: date) -> list[tuple[Task, str]]:
@@ -49,7 +50,7 @@ def send(today: date | None = None) -> int:
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(task=task, day=today, kind=kind)
-                send_notification([person], text, task.get_absolute_url())
+                send_notification([person], text, task.get_absolute_url(), kind=KIND_TASKS)
         except IntegrityError:
             continue
         sent += 1

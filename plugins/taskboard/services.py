@@ -4,6 +4,7 @@ go through these functions, so no change escapes the history."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,9 @@ TRACKED = (
     "progress",
 )
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+# The notification kinds the board registers (hub_hooks) and sends; "mentions" is the core's.
+KIND_TASKS = "tasks"
+KIND_MENTIONS = "mentions"
 ASSIGNED = gettext_noop("%(who)s assigned you the task %(task)s.")
 MENTIONED = gettext_noop("%(who)s mentioned you on the task %(task)s.")
 COMMENTED = gettext_noop("%(who)s commented on your task %(task)s.")
@@ -53,12 +57,14 @@ def _snapshot(task: Task) -> dict[str, Any]:
     return values
 
 
-def _notify(users: list[User], message: str, task: Task, actor: User | None) -> None:
+def _notify(
+    users: list[User], message: str, task: Task, actor: User | None, kind: str = KIND_TASKS
+) -> None:
     """Tell ``users`` (except the actor) about ``task``, each in their own language."""
     for user in {u for u in users if u is not None and u != actor}:
         with override(user.language or settings.LANGUAGE_CODE):
             text = _(message) % {"task": task.title, "who": str(actor) if actor else ""}
-        send_notification([user], text, task.get_absolute_url())
+        send_notification([user], text, task.get_absolute_url(), kind=kind)
 
 
 def save_task(form, user: User) -> Task:
@@ -108,6 +114,21 @@ def move_task(task: Task, status: str, user: User) -> None:
         )
 
 
+def schedule_task(task: Task, start: date | None, due: date | None, user: User) -> None:
+    """Give ``task`` new dates (already validated by ``ScheduleForm``), in its history."""
+    before = {name: _shown(task, name) for name in ("start", "due")}
+    task.start, task.due = start, due
+    changes = [[name, before[name], _shown(task, name)] for name in before]
+    changes = [change for change in changes if change[1] != change[2]]
+    if not changes:
+        return
+    with transaction.atomic():
+        task.save(update_fields=["start", "due", "updated_at"])
+        TaskEvent.objects.create(
+            task=task, author=user, kind=TaskEvent.Kind.CHANGED, changes=changes
+        )
+
+
 def mentioned(body: str) -> list[User]:
     """The active people named as @username in ``body``."""
     names = set(MENTION.findall(body))
@@ -123,7 +144,7 @@ def add_comment(task: Task, user: User, body: str) -> TaskComment:
         TaskEvent.objects.create(task=task, author=user, kind=TaskEvent.Kind.COMMENTED)
     # A mention never reveals a task to someone who may not see it.
     mentions = [person for person in mentioned(body) if can_view_task(person, task)]
-    _notify(mentions, MENTIONED, task, user)
+    _notify(mentions, MENTIONED, task, user, KIND_MENTIONS)
     others = [] if task.assignee in mentions else [task.assignee]
     _notify(others, COMMENTED, task, user)
     return comment

@@ -13,13 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import CommandError
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from hub import hookimpl
-from hub.items import Action, Fragment, NavItem, SearchHit, SearchType, Subcommand, Widget
+from hub.items import (
+    Action,
+    Fragment,
+    NavItem,
+    NotificationChannel,
+    NotificationKind,
+    SearchHit,
+    SearchType,
+    Subcommand,
+    Widget,
+)
 from hub.plugins import plugin_config
 from tests.plugins.dummy import NAME, record
 
@@ -76,6 +86,31 @@ def hub_register_template_fragments(slot: str, request, context: dict[str, Any])
 def hub_register_urls() -> list:
     record("hub_register_urls")
     return [path("dummy/", include("tests.plugins.dummy.urls"))]
+
+
+@hookimpl
+def hub_register_websocket_routes() -> list:
+    from tests.plugins.dummy.consumers import EchoConsumer
+
+    record("hub_register_websocket_routes")
+    return [re_path(r"^ws/dummy/$", EchoConsumer.as_asgi())]
+
+
+@hookimpl
+def hub_register_notification_kinds() -> list[NotificationKind]:
+    record("hub_register_notification_kinds")
+    return [NotificationKind("dummy_news", gettext_lazy("Dummy news"), order=50)]
+
+
+def _deliver(notifications) -> None:
+    record("deliver", texts=[(n.user.username, n.kind, n.text) for n in notifications])
+
+
+@hookimpl
+def hub_register_notification_channels() -> list[NotificationChannel]:
+    record("hub_register_notification_channels")
+    # Off unless a person ticks it: like a webhook, it is not for everyone.
+    return [NotificationChannel("dummy_pager", gettext_lazy("Dummy pager"), _deliver, False)]
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
