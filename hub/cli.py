@@ -5,7 +5,9 @@ import sys
 
 HUB_COMMANDS = """\
 Hub commands:
-  hub serve [--host H] [--port P]     serve the hub (ASGI, HTTP and websockets)
+  hub serve [--host H] [--port P] [--no-worker]
+                                      serve the hub (ASGI, HTTP and websockets) and a worker
+  hub worker [--batch]                run background tasks (deadlines, escalation) when due
   hub demo [--password PW] [--if-empty]
                                       load demo departments, people, spaces and documents
   hub import org FILE [--dry-run] [--deactivate-missing]

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import clear_url_caches
 
 from hub.plugins import pm
@@ -55,5 +54,26 @@ def registered_plugin(plugin: Any, name: str | None = None) -> Iterator[Any]:
 
 
 def run_due_tasks() -> None:
-    """Run every background task that is due now (by the possibly travelled clock), then return."""
-    call_command("worker", "--batch", verbosity=0)
+    """Run every background task that is due now (by the possibly travelled clock), then return.
+
+    The tasks run in this process and on this database connection, one by one the way
+    ``hub worker`` runs them; the worker's own loop is not used because it closes the
+    connection between tasks, which would end the test's transaction.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=settings.HUB_TASK_BACKEND,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    due = DBTaskResult.objects.filter(backend_name=settings.HUB_TASK_BACKEND)
+    while (task_result := due.ready().get_locked()) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)

@@ -227,6 +227,9 @@ class ScheduleForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if not self.errors and not (data.get("start") or data.get("due")):
+            # Clearing both would drop the task off the chart: the edit form does that.
+            raise forms.ValidationError(_("Give a start date, a due date or both."))
         if not self.errors:
             error = schedule_error(
                 self.task, data.get("start"), data.get("due"), whole_board=self.whole_board

@@ -18,6 +18,7 @@ BAR_HEIGHT = 16
 HEADER = 24
 MAX_CHART_WIDTH = 1200
 MAX_DAY_WIDTH = 28
+HANDLE_WIDTH = 6
 
 
 @dataclass
@@ -27,6 +28,11 @@ class Bar:
     y: float
     width: float
     label_y: float
+
+    @property
+    def handle_x(self) -> float:
+        """Where the bar's right edge handle starts (dragging it changes the due date)."""
+        return self.x + max(0.0, self.width - HANDLE_WIDTH)
 
 
 @dataclass

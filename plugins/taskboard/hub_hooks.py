@@ -9,11 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hub import hookimpl
-from hub.items import Action, Fragment, NavItem, SearchType, Widget
+from hub.items import Action, Fragment, NavItem, NotificationKind, SearchType, Widget
 from plugins.taskboard import minutes
 from plugins.taskboard.permissions import can_edit_board
 from plugins.taskboard.search import task_search_type
-from plugins.taskboard.widgets import my_tasks_widget
+from plugins.taskboard.services import KIND_TASKS
+from plugins.taskboard.widgets import my_tasks_widget, project_progress_widget
 
 
 @hookimpl
@@ -28,8 +29,19 @@ def hub_register_nav_items(request) -> list[NavItem]:
 
 @hookimpl
 def hub_register_home_widgets(request) -> list[Widget]:
-    widget = my_tasks_widget(request.user)
-    return [widget] if widget else []
+    widgets = (my_tasks_widget(request.user), project_progress_widget(request.user))
+    return [widget for widget in widgets if widget is not None]
+
+
+@hookimpl
+def hub_register_notification_kinds() -> list[NotificationKind]:
+    # Mentions in comments use the core's "mentions" kind.
+    return [NotificationKind(KIND_TASKS, _("My tasks (assigned, comments, due dates)"), order=30)]
+
+
+@hookimpl
+def hub_document_saved(document, revision, user, created) -> None:
+    minutes.on_saved(document, user)
 
 
 @hookimpl

@@ -3,7 +3,9 @@
 A minutes document (template kind ``minutes`` with an ``actions`` rows field) gets the
 action "Create tasks from action items": one task per open row (not ``done``, with a
 text), on the board of the document's space, linked by document and row index so that
-running it again creates only the rows added since. The minutes page lists each action
+running it again creates only the rows added since. A board whose setting
+``tasks_from_minutes`` is on does the same by itself each time minutes in its space are
+saved (``on_saved``, from ``hub_document_saved``). The minutes page lists each action
 item's task and status (``document_sidebar``), showing only tasks the viewer may see.
 """
 
@@ -11,15 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from hub.core.models import DocumentPage, User
 from hub.doctemplates.fields import parse_stored_date
 from hub.doctemplates.models import DONE, DocumentTemplate
+from hub.notifications.api import send_notification
 from plugins.taskboard.forms import status_error
-from plugins.taskboard.models import TITLE_MAX_LENGTH, Status, Task, TaskEvent
-from plugins.taskboard.permissions import visible_tasks
-from plugins.taskboard.services import notify_assigned
+from plugins.taskboard.models import TITLE_MAX_LENGTH, Board, Status, Task, TaskEvent
+from plugins.taskboard.permissions import can_edit_board, visible_tasks
+from plugins.taskboard.services import KIND_TASKS, notify_assigned
 
 
 def is_minutes(document: DocumentPage) -> bool:
@@ -59,8 +65,9 @@ def _owner(row: dict) -> User | None:
     return User.objects.filter(pk=owner, is_active=True).select_related("department").first()
 
 
-def create_tasks(document: DocumentPage, user: User) -> Outcome:
-    """One task per open action item not linked yet (the caller checked permissions)."""
+def create_tasks(document: DocumentPage, user: User | None) -> Outcome:
+    """One task per open action item not linked yet (the caller checked permissions;
+    ``user`` None: a save by the system, e.g. a co-editing checkpoint)."""
     outcome = Outcome()
     linked = set(Task.objects.filter(source_document=document).values_list("source_row", flat=True))
     for index, row in open_rows(document):
@@ -93,6 +100,28 @@ def create_tasks(document: DocumentPage, user: User) -> Outcome:
             continue
         notify_assigned(task, user)
         outcome.created.append(task)
+    return outcome
+
+
+def on_saved(document: DocumentPage, user: User | None) -> Outcome | None:
+    """After minutes were saved: their new action items become tasks if the space's board
+    says so and the person who saved may create tasks there (None: nothing to do)."""
+    space = document.space
+    if space is None or not open_rows(document):
+        return None
+    if not Board.objects.filter(space=space, tasks_from_minutes=True).exists():
+        return None
+    if user is not None and not can_edit_board(user, space):
+        return None
+    outcome = create_tasks(document, user)
+    if outcome.refused and user is not None:
+        # Nobody clicked a button to see the refusal; tell the person who saved.
+        with override(user.language or settings.LANGUAGE_CODE):
+            text = _("Some action items of %(minutes)s did not become tasks: %(why)s") % {
+                "minutes": document.title,
+                "why": " ".join(outcome.refused),
+            }
+        send_notification([user], text, document.url, kind=KIND_TASKS)
     return outcome
 
 

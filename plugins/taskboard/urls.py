@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.task_detail, name="task"),
     path("<int:pk>/edit/", views.task_edit, name="edit"),
     path("<int:pk>/move/", views.task_move, name="move"),
+    path("<int:pk>/schedule/", views.task_schedule, name="schedule"),
     path("<int:pk>/comment/", views.task_comment, name="comment"),
     path("from-minutes/<int:document_pk>/", views.from_minutes, name="from_minutes"),
 ]

@@ -1,5 +1,6 @@
-"""The task board pages: kanban, list, my tasks, a department's tasks, a task with its
-comments and history, the task forms, moving a card, and tasks from meeting minutes.
+"""The task board pages: kanban, list, Gantt chart, my tasks, a department's tasks, a task
+with its comments and history, the task forms, moving a card, rescheduling a task, and
+tasks from meeting minutes.
 
 Every view checks permission on the object it returns: a board needs viewing its space
 (404 otherwise, so hidden spaces are not revealed), a task needs ``can_view_task``.
@@ -22,7 +23,14 @@ from hub.core.models import Department, DocumentPage, SpacePage
 from hub.core.permissions import can
 from hub.search.types import department_and_below
 from plugins.taskboard import minutes, services
-from plugins.taskboard.forms import BoardForm, CommentForm, MoveForm, TaskFilterForm, TaskForm
+from plugins.taskboard.forms import (
+    BoardForm,
+    CommentForm,
+    MoveForm,
+    ScheduleForm,
+    TaskFilterForm,
+    TaskForm,
+)
 from plugins.taskboard.gantt import chart as gantt_chart
 from plugins.taskboard.models import Board, Status, Task
 from plugins.taskboard.permissions import (
@@ -108,12 +116,44 @@ def board_list(request: HttpRequest, space_pk: int) -> HttpResponse:
     return _list(request, tasks, _("Tasks of %(space)s") % {"space": space.title}, space=space)
 
 
+def _schedule_form(task: Task, data=None, whole_board: bool = True) -> ScheduleForm:
+    initial = {"start": task.start, "due": task.due}
+    # One form per row of the chart: ids must differ, names stay "start" and "due".
+    return ScheduleForm(
+        data,
+        task=task,
+        whole_board=whole_board,
+        initial=initial,
+        auto_id=f"schedule-{task.pk}-%s",
+    )
+
+
+def _gantt(request: HttpRequest, space: SpacePage, failed=None, status: int = 200):
+    """The chart and, under it, each task's dates (a form where the user may change them).
+
+    ``failed``: a refused ``ScheduleForm``, shown in its row with what was sent.
+    """
+    tasks = list(
+        visible_tasks(request.user)
+        .filter(space=space)
+        .select_related("assignee")
+        .prefetch_related("depends_on")
+    )
+    chart = gantt_chart(tasks, timezone.localdate())
+    for task in tasks:
+        task.may_edit = can_edit_task(request.user, task)
+        if failed is not None and failed.task.pk == task.pk:
+            task.schedule_form = failed
+        elif task.may_edit:
+            task.schedule_form = _schedule_form(task)
+    context = {"space": space, "chart": chart, "rows": [bar.task for bar in chart.bars]}
+    context["rows"] += chart.undated
+    return render(request, "taskboard/gantt.html", context, status=status)
+
+
 @login_required
 def gantt(request: HttpRequest, space_pk: int) -> HttpResponse:
-    space = _space_or_404(request, space_pk)
-    tasks = list(visible_tasks(request.user).filter(space=space).prefetch_related("depends_on"))
-    context = {"space": space, "chart": gantt_chart(tasks, timezone.localdate())}
-    return render(request, "taskboard/gantt.html", context)
+    return _gantt(request, _space_or_404(request, space_pk))
 
 
 @login_required
@@ -206,10 +246,43 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, errors)
         return _task_page(request, task, status=400)
     services.move_task(task, form.cleaned_data["status"], request.user)
+    return _back(request, task)
+
+
+def _back(request: HttpRequest, task: Task) -> HttpResponse:
+    """To the page the form was on (``next``, if on this site), else to the task."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return redirect(next_url)
     return redirect(task)
+
+
+@login_required
+@require_POST
+def task_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """New dates for a task from the Gantt chart (drag, keyboard or the date form)."""
+    task = _task_or_404(request, pk)
+    if not can_edit_task(request.user, task):
+        raise PermissionDenied
+    whole_board = can(request.user, "view", task.space)
+    form = _schedule_form(task, request.POST, whole_board)
+    if not form.is_valid():
+        if whole_board:
+            return _gantt(request, task.space, form, status=400)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _task_page(request, task, status=400)
+    start, due = form.cleaned_data["start"], form.cleaned_data["due"]
+    services.schedule_task(task, start, due, request.user)
+    messages.success(
+        request,
+        _("%(task)s now runs from %(start)s to %(due)s.")
+        % {
+            "task": task.title,
+            "start": start.isoformat() if start else "—",
+            "due": due.isoformat() if due else "—",
+        },
+    )
+    return _back(request, task)
 
 
 @login_required
@@ -232,7 +305,7 @@ def board_settings(request: HttpRequest, space_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, _("The WIP limits were saved."))
+            messages.success(request, _("The board settings were saved."))
             return redirect("taskboard:board", space_pk=space.pk)
         return render(
             request, "taskboard/settings.html", {"form": form, "space": space}, status=400
