@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hub.doctemplates",
     "hub.notifications",
     "hub.export",
+    "hub.ops",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",

@@ -1,0 +1,1 @@
+"""Running the platform: health endpoint, backup and restore, audit log, login monitoring."""
