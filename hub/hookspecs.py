@@ -17,17 +17,21 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.http import HttpRequest
     from django.urls import URLPattern, URLResolver
     from wagtail.models import Revision
 
     from hub.core.models import DocumentPage, SpacePage, User
+    from hub.dashboards.scope import Scope
     from hub.items import (
         Action,
         Fragment,
         NavItem,
         NotificationChannel,
         NotificationKind,
+        Points,
         SearchType,
         Subcommand,
         Widget,
@@ -50,6 +54,16 @@ def hub_construct_nav_items(request: HttpRequest, items: list[NavItem]) -> None:
 @hookspec
 def hub_register_home_widgets(request: HttpRequest) -> list[Widget]:
     """Add widgets to the home dashboard; return none for users who may not see them."""
+
+
+@hookspec
+def hub_register_dashboard_widgets(request: HttpRequest, scope: Scope) -> list[Widget]:
+    """Add panels to the dashboard, with figures for the departments and dates of ``scope``."""
+
+
+@hookspec
+def hub_register_collaboration_points(since: date, until: date) -> list[Points]:
+    """Award points towards the monthly collaboration stars for what people did in a period."""
 
 
 @hookspec

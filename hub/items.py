@@ -137,3 +137,12 @@ class NotificationChannel:
     deliver: Callable[[list[Any]], None]
     default: bool = True
     order: int = 100
+
+
+@dataclass
+class Points:
+    """Points a person earned towards the monthly collaboration stars, and for what."""
+
+    user_id: int
+    points: int
+    reason: str

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hub.notifications",
     "hub.export",
     "hub.ops",
+    "hub.dashboards",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",

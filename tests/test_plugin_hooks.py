@@ -588,3 +588,27 @@ def test_register_notification_kinds_and_register_notification_channels_work_tog
         send_notification([org.rd_member], "别的事", kind="general")
     # Only rd_member ticked the pager, and only for dummy news.
     assert dummy.calls_of("deliver") == [{"texts": [("rd_member", "dummy_news", "新版本")]}]
+
+
+# Dashboards -------------------------------------------------------------------------------
+
+
+def test_register_dashboard_widgets_adds_a_panel_for_the_viewers_scope(org, login, dummy):
+    html = page(login(org.rd_head), "/dashboard/")
+    assert "Dummy panel" in html and "2 departments" in html  # R&D and its web team
+    assert dummy.calls_of("hub_register_dashboard_widgets") == [
+        {"user": org.rd_head, "departments": {org.rd.pk, org.rd_web_dept.pk}}
+    ]
+    narrowed = page(login(org.admin), f"/dashboard/?department={org.mkt.pk}")
+    assert "1 department" in narrowed
+
+
+def test_register_collaboration_points_count_towards_the_stars(org, login, dummy, settings):
+    configure_dummy(settings, star="mkt_member")
+    html = page(login(org.admin), "/dashboard/stars/?month=2026-11")
+    assert re.search(r"<td>1</td><td>刘洋</td><td>Marketing</td><td>7</td>", html)
+    assert "dummy help 7" in html
+    (call,) = dummy.calls_of("hub_register_collaboration_points")
+    assert (call["since"].isoformat(), call["until"].isoformat()) == ("2026-11-01", "2026-11-30")
+    # A head sees only their own departments' people.
+    assert "刘洋" not in page(login(org.rd_head), "/dashboard/stars/?month=2026-11")

@@ -9,3 +9,9 @@ class OpsConfig(AppConfig):
     label = "ops"
     verbose_name = _("Operations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hub.ops import audit, logins
+
+        audit.connect()
+        logins.connect()

@@ -273,9 +273,7 @@ class WhooshSearchResults(BaseSearchResults):
                 scored=False,
             ).groups()
             nulls = len(
-                searcher.search(
-                    wq.And([query, is_null]), filter=allowed, limit=None, scored=False
-                )
+                searcher.search(wq.And([query, is_null]), filter=allowed, limit=None, scored=False)
             )
             found = [(column.from_index(key), count) for key, count in present.items()]
             if nulls:

@@ -47,7 +47,9 @@ class FieldBlock(blocks.StructBlock):
     name = blocks.RegexBlock(
         regex=NAME_PATTERN,
         label=gettext_lazy("Key"),
-        help_text=gettext_lazy("Lower-case letters, digits and _, e.g. amount; used in conditions."),
+        help_text=gettext_lazy(
+            "Lower-case letters, digits and _, e.g. amount; used in conditions."
+        ),
         error_messages={"invalid": gettext_lazy("Use lower-case letters, digits and _.")},
     )
     label = blocks.CharBlock(label=gettext_lazy("Label"), max_length=100)

@@ -170,5 +170,8 @@ def condition_errors(step: FlowStep, specs: list[FieldSpec]) -> dict[str, str]:
     try:
         parse_value(spec.kind, step.condition_value)
     except ValueError:
-        return {"condition_value": _("This value does not fit a field of kind %(kind)s.") % {"kind": KINDS[spec.kind]}}
+        return {
+            "condition_value": _("This value does not fit a field of kind %(kind)s.")
+            % {"kind": KINDS[spec.kind]}
+        }
     return {}

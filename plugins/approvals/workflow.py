@@ -267,8 +267,9 @@ def withdraw(request: Request, user: User, comment: str) -> Decision:
     if run is not None:
         notices.tell(
             _pending_approvers(run),
-            lambda: _("%(requester)s withdrew %(title)s.")
-            % {"requester": user, "title": request.title},
+            lambda: (
+                _("%(requester)s withdrew %(title)s.") % {"requester": user, "title": request.title}
+            ),
             request.get_absolute_url(),
         )
         notices.fire(request, run, decision)
@@ -286,8 +287,10 @@ def add_comment(request: Request, user: User, text: str) -> Decision:
     people = [request.requester, *(run.approvers.all() if run else [])]
     notices.tell(
         [person for person in people if person.pk != user.pk],
-        lambda: _("%(actor)s commented on %(title)s: %(text)s")
-        % {"actor": user, "title": request.title, "text": text},
+        lambda: (
+            _("%(actor)s commented on %(title)s: %(text)s")
+            % {"actor": user, "title": request.title, "text": text}
+        ),
         request.get_absolute_url(),
     )
     return decision

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -197,7 +196,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not isinstance(frame, dict):
             raise ChatError("malformed", _("A frame must be a JSON object."))
         # Echoed back in answers; kept short so a client cannot make the server echo a lot.
-        if "ref" in frame and not (isinstance(frame["ref"], str | int) and len(str(frame["ref"])) <= 64):
+        ref = frame.get("ref")
+        if ref is not None and not (isinstance(ref, str | int) and len(str(ref)) <= 64):
             frame.pop("ref")
             raise ChatError("invalid", _("“ref” must be a short string or number."))
         return frame
@@ -270,7 +270,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # -- channel layer events -------------------------------------------------------------
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        payload = await _message_for(self.user_id, event["message_id"])
+        with translation.override(self.language):
+            payload = await _message_for(self.user_id, event["message_id"])
         if payload is not None and payload["room"] in self.rooms:
             await self.send_json({"type": "message", "message": payload})
 

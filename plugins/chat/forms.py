@@ -71,7 +71,8 @@ class AttachmentForm(forms.Form):
         limit = settings.HUB_MAX_ATTACHMENT_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is too large (at most %(limit)s).") % {"limit": filesizeformat(limit)}
+                _("The file is too large (at most %(limit)s).") % {"limit": filesizeformat(limit)},
+                code="too_large",
             )
         return upload
 

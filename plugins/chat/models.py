@@ -67,6 +67,9 @@ class Room(models.Model):
     def __str__(self) -> str:
         return self.display_name()
 
+    def get_absolute_url(self) -> str:
+        return reverse("chat:room", args=[self.pk])
+
     def display_name(self, viewer: User | None = None) -> str:
         """The space's title, the group's name, or the other person's name (for ``viewer``)."""
         if self.kind == self.Kind.SPACE:
@@ -76,9 +79,6 @@ class Room(models.Model):
         people = [member.user for member in self.members.all()]
         others = [person for person in people if person != viewer] or people
         return ", ".join(sorted(str(person) for person in others))
-
-    def get_absolute_url(self) -> str:
-        return reverse("chat:room", args=[self.pk])
 
     @staticmethod
     def direct_key_for(a: User, b: User) -> str:
@@ -99,9 +99,7 @@ class RoomMember(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["room", "user"], name="unique_chat_member")
-        ]
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="unique_chat_member")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.room_id}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hub.core.models import SpacePage, User
 from plugins.chat.models import Room, RoomMember
-from plugins.chat.permissions import can_read_room, visible_rooms
+from plugins.chat.permissions import can_read_room
 
 
 class RoomError(Exception):
@@ -92,16 +92,3 @@ def readable_room_or_none(user: User, room_id: int) -> Room | None:
     if room is None or not can_read_room(user, room):
         return None
     return room
-
-
-__all__ = [
-    "RoomError",
-    "add_members",
-    "create_group_room",
-    "direct_room",
-    "ensure_space_rooms",
-    "readable_room_or_none",
-    "remove_member",
-    "room_for_space",
-    "visible_rooms",
-]

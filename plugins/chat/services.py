@@ -75,7 +75,7 @@ def post_message(user: User, room: Room, body: str, allow_empty: bool = False) -
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
-            room=room, space_id=room.space_id, author=user, body=body, created_at=now, updated_at=now
+            room=room, space=room.space, author=user, body=body, created_at=now, updated_at=now
         )
         message.documents.set(linked_documents(body))
         Room.objects.filter(pk=room.pk).update(last_message_at=now)
@@ -144,9 +144,7 @@ def mark_read(user: User, room: Room, message_id: object) -> None:
 
 def unread_counts(user: User, room_ids: list[int]) -> dict[int, int]:
     """Unread messages per room id (others' messages after the person's read marker)."""
-    marker = ReadMarker.objects.filter(user=user.pk, room=OuterRef("room")).values(
-        "last_read_id"
-    )
+    marker = ReadMarker.objects.filter(user=user.pk, room=OuterRef("room")).values("last_read_id")
     rows = (
         Message.objects.filter(room__in=room_ids, deleted_at__isnull=True)
         .exclude(author=user.pk)

@@ -169,7 +169,10 @@ class TaskForm(forms.ModelForm):
                 _("These dependencies would make a cycle: the task would wait for itself."),
             )
         else:
-            error = schedule_error(
+            # Only a change of dates or dependencies is checked: dates stored before the
+            # rule must not block editing, say, the title.
+            rescheduled = {"start", "due", "depends_on"} & set(self.changed_data)
+            error = (rescheduled or not self.instance.pk) and schedule_error(
                 self.instance,
                 data.get("start"),
                 data.get("due"),
@@ -230,7 +233,8 @@ class ScheduleForm(forms.Form):
         if not self.errors and not (data.get("start") or data.get("due")):
             # Clearing both would drop the task off the chart: the edit form does that.
             raise forms.ValidationError(_("Give a start date, a due date or both."))
-        if not self.errors:
+        unchanged = (data.get("start"), data.get("due")) == (self.task.start, self.task.due)
+        if not self.errors and not unchanged:
             error = schedule_error(
                 self.task, data.get("start"), data.get("due"), whole_board=self.whole_board
             )

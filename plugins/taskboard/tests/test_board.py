@@ -141,8 +141,9 @@ def test_comment_mentions_notify_only_people_who_may_see(org, tasks, login):
         == 302
     )
     assert TaskComment.objects.get().body == body
-    notified = set(Notification.objects.values_list("user__username", flat=True))
-    assert notified == {"rd_head", "rd_web"}  # loner may not see it; rd_web is the assignee
+    notified = set(Notification.objects.values_list("user__username", "kind"))
+    # loner may not see it; rd_web is the assignee, told of a comment on their task.
+    assert notified == {("rd_head", "mentions"), ("rd_web", "tasks")}
     response = client.post(reverse("taskboard:comment", args=[tasks.secret.pk]), {"body": ""})
     assert response.status_code == 400
     assert TaskComment.objects.count() == 1
@@ -167,3 +168,12 @@ def test_list_filters(org, spaces, tasks, login):
     page = client.get(url, {"department": "rd"}).content.decode()
     assert "发布计划" in page
     assert client.get(url, {"assignee": "nobody"}).status_code == 400
+
+
+def test_the_board_registers_its_notification_kind(org, spaces, login):
+    from hub.notifications.api import notification_kinds
+
+    assert "tasks" in {kind.name for kind in notification_kinds()}
+    login(org.rd_head).post(reverse("taskboard:create", args=[spaces.rd.pk]),
+                            form_data(assignee=org.rd_member.pk))  # fmt: skip
+    assert Notification.objects.get(user=org.rd_member).kind == "tasks"

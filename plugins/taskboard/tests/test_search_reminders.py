@@ -49,6 +49,7 @@ def test_reminders_once_a_day(org, spaces, tasks):
     call_command("remind_tasks")
     texts = sorted(Notification.objects.values_list("user__username", "text"))
     assert len(texts) == 2
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"tasks"}
     assert texts[0][0] == "rd_member" and "发布计划" in texts[0][1]
     assert texts[1][0] == "rd_web" and "保密评审" in texts[1][1]
     assert set(ReminderSent.objects.values_list("kind", flat=True)) == {"overdue", "due_soon"}

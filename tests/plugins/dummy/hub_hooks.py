@@ -25,6 +25,7 @@ from hub.items import (
     NavItem,
     NotificationChannel,
     NotificationKind,
+    Points,
     SearchHit,
     SearchType,
     Subcommand,
@@ -66,6 +67,23 @@ def hub_register_home_widgets(request) -> list[Widget]:
             order=50,
         )
     ]
+
+
+@hookimpl
+def hub_register_dashboard_widgets(request, scope) -> list[Widget]:
+    record("hub_register_dashboard_widgets", user=request.user, departments=scope.department_ids)
+    text = ngettext("%(count)d department", "%(count)d departments", len(scope.departments))
+    context = {"text": text % {"count": len(scope.departments)}}
+    return [Widget("dummy", _("Dummy panel"), "dummy/panel.html", context, order=5)]
+
+
+@hookimpl
+def hub_register_collaboration_points(since, until) -> list[Points]:
+    from hub.core.models import User
+
+    record("hub_register_collaboration_points", since=since, until=until)
+    helper = User.objects.filter(username=plugin_config(NAME).get("star")).first()
+    return [Points(helper.pk, 7, _("dummy help"))] if helper else []
 
 
 @hookimpl

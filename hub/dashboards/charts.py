@@ -1,0 +1,24 @@
+"""Rows of a horizontal bar chart, drawn as SVG by ``dashboards/bar_chart.html``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Bar:
+    """One labelled bar: its value, the text shown beside it and the list it links to."""
+
+    label: str
+    value: float
+    text: str
+    url: str = ""
+    width: float = 0.0  # percent of the widest bar, set by ``bars``
+
+
+def bars(rows: list[Bar], scale: float | None = None) -> list[Bar]:
+    """Set each bar's width against ``scale`` (default: the largest value)."""
+    top = scale if scale is not None else max((row.value for row in rows), default=0)
+    for row in rows:
+        row.width = round(100 * row.value / top, 1) if top else 0.0
+    return rows

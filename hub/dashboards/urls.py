@@ -1,0 +1,14 @@
+"""URL routes of the dashboards (mounted by ``hub_register_urls``)."""
+
+from django.urls import path
+
+from hub.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("people/", views.people, name="people"),
+    path("documents/", views.documents, name="documents"),
+    path("stars/", views.stars, name="stars"),
+]

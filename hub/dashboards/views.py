@@ -1,0 +1,126 @@
+"""The dashboard page, the lists behind its figures, and the monthly collaboration stars."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hub import plugins
+from hub.core.models import User
+from hub.dashboards import figures
+from hub.dashboards.scope import scope_for
+
+logger = logging.getLogger("hub.dashboards")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope, form = scope_for(request)
+    panels = []
+    for widget in plugins.collect("hub_register_dashboard_widgets", request=request, scope=scope):
+        try:
+            html = render_to_string(widget.template, widget.context, request=request)
+        except Exception:
+            # One plugin's broken panel must not take the dashboard down with it.
+            logger.exception("dashboard panel %r failed to render", widget.name)
+            continue
+        panels.append({"widget": widget, "html": html})
+    return render(
+        request, "dashboards/dashboard.html", {"scope": scope, "form": form, "panels": panels}
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """The people behind an adoption figure: active (or all) members of the departments."""
+    scope, form = scope_for(request)
+    active_only = request.GET.get("active") == "1"
+    rows = [
+        (
+            department,
+            figures.active_people(scope, department)
+            if active_only
+            else figures.members(department).order_by("name", "username"),
+        )
+        for department in scope.departments
+    ]
+    context = {"scope": scope, "form": form, "rows": rows, "active_only": active_only}
+    return render(request, "dashboards/people.html", context)
+
+
+@login_required
+def documents(request: HttpRequest) -> HttpResponse:
+    """The documents behind a document figure: edited in the period, or edited across
+    departments (``cross=1``); only documents the viewer may see."""
+    scope, form = scope_for(request)
+    if request.GET.get("cross") == "1":
+        rows = figures.cross_department_documents(scope)
+        title = _("Documents edited by several departments")
+    else:
+        found = {
+            doc.pk: doc for d in scope.departments for doc in figures.edited_documents(scope, d)
+        }
+        rows = [(document, []) for document in sorted(found.values(), key=lambda d: d.title)]
+        title = _("Documents edited")
+    context = {"scope": scope, "form": form, "rows": rows, "title": title}
+    return render(request, "dashboards/documents.html", context)
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month(text: str | None) -> date:
+    today = timezone.localdate().replace(day=1)
+    if not text:
+        return today
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today
+
+
+@login_required
+def stars(request: HttpRequest) -> HttpResponse:
+    """People and departments of the viewer's scope by the points they earned in a month."""
+    scope, _form = scope_for(request)
+    month = _month(request.GET.get("month"))
+    error = ""
+    if request.GET.get("month") and month.strftime("%Y-%m") != request.GET["month"]:
+        error = _("Not a month like 2026-11: showing this month.")
+    last_day = _next_month(month) - timedelta(days=1)
+    earned: dict[int, Counter] = defaultdict(Counter)
+    for points in plugins.collect("hub_register_collaboration_points", since=month, until=last_day):
+        earned[points.user_id][str(points.reason)] += points.points
+    people = User.objects.filter(
+        pk__in=earned, department_id__in=scope.department_ids, is_active=True
+    ).select_related("department")
+    ranked = sorted(
+        (
+            (person, sum(earned[person.pk].values()), sorted(earned[person.pk].items()))
+            for person in people
+        ),
+        key=lambda row: (-row[1], row[0].get_full_name()),
+    )
+    by_department: Counter = Counter()
+    for person, total, _reasons in ranked:
+        by_department[person.department] += total
+    context = {
+        "scope": scope,
+        "month": month,
+        "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
+        "next": _next_month(month).strftime("%Y-%m"),
+        "people": ranked[:20],
+        "departments": by_department.most_common(),
+        "error": error,
+    }
+    return render(request, "dashboards/stars.html", context)
