@@ -78,7 +78,7 @@ def hub_register_template_fragments(
     """Insert HTML into a named slot of the page templates (``{% hub_slot "name" %}``).
 
     Slots: ``head``, ``body_end``, ``home_sidebar``, ``space_sidebar``,
-    ``document_sidebar``, ``document_footer``.
+    ``document_sidebar``, ``document_fields``, ``document_footer``.
     """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hub import plugins
 from hub.core.models import User
+from hub.core.months import current_month, month_bounds, parse_month
 from hub.dashboards import figures
 from hub.dashboards.scope import scope_for
 
@@ -74,30 +75,18 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/documents.html", context)
 
 
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _month(text: str | None) -> date:
-    today = timezone.localdate().replace(day=1)
-    if not text:
-        return today
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today
-
-
 @login_required
 def stars(request: HttpRequest) -> HttpResponse:
     """People and departments of the viewer's scope by the points they earned in a month."""
     scope, _form = scope_for(request)
-    month = _month(request.GET.get("month"))
-    error = ""
-    if request.GET.get("month") and month.strftime("%Y-%m") != request.GET["month"]:
-        error = _("Not a month like 2026-11: showing this month.")
-    last_day = _next_month(month) - timedelta(days=1)
+    month, error = current_month(), ""
+    if request.GET.get("month"):
+        try:
+            month = parse_month(request.GET["month"])
+        except ValueError as problem:
+            error = str(problem)
+    _start, end = month_bounds(month)
+    last_day = timezone.localdate(end) - timedelta(days=1)
     earned: dict[int, Counter] = defaultdict(Counter)
     for points in plugins.collect("hub_register_collaboration_points", since=month, until=last_day):
         earned[points.user_id][str(points.reason)] += points.points
@@ -118,7 +107,7 @@ def stars(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "month": month,
         "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
-        "next": _next_month(month).strftime("%Y-%m"),
+        "next": timezone.localdate(end).strftime("%Y-%m"),
         "people": ranked[:20],
         "departments": by_department.most_common(),
         "error": error,

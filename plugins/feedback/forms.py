@@ -14,8 +14,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hub.core.models import Department
+from hub.core.months import parse_month
 from plugins.feedback.models import BODY_MAX_LENGTH, Feedback, Status
-from plugins.feedback.summary import parse_month
 
 
 def markdown_field(label: str, required: bool = True) -> forms.CharField:

@@ -12,8 +12,9 @@ from django.core.management import CommandError
 from django.utils.translation import gettext as _
 
 from hub.core.models import Department
+from hub.core.months import parse_month
 from hub.items import Subcommand
-from plugins.feedback.summary import Summary, monthly_summary, parse_month
+from plugins.feedback.summary import Summary, monthly_summary
 
 
 def add_arguments(parser: ArgumentParser) -> None:

@@ -20,10 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hub.core.models import Department
+from hub.core.months import current_month
 from plugins.feedback.forms import FeedbackForm, InboxFilterForm, SummaryForm, TriageForm
 from plugins.feedback.models import Feedback
 from plugins.feedback.permissions import can_triage, can_view, triage_departments
-from plugins.feedback.summary import current_month, monthly_summary
+from plugins.feedback.summary import monthly_summary
 
 
 def _feedback_or_404(request: HttpRequest, pk) -> Feedback:

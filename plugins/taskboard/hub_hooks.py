@@ -79,7 +79,7 @@ def hub_register_template_fragments(slot, request, context) -> list[Fragment]:
             )
         ]
     document = context.get("document")
-    if slot != "document_sidebar" or document is None or not minutes.is_minutes(document):
+    if slot != "document_fields" or document is None or not minutes.is_minutes(document):
         return []
     linked = minutes.linked_tasks(document, request.user)
     if not linked:

@@ -110,6 +110,6 @@ def test_collaboration_stars_rank_people_and_departments(org, login, activity):
     rows = re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>.*?<td>(\d+)</td>", html)
     assert rows and rows[0][0] == "张伟"
     bad = client.get(reverse("dashboards:stars"), {"month": "2026-99"}).content.decode()
-    assert "Not a month like 2026-11" in bad
+    assert "is not a month: write it as YYYY-MM" in bad
     earlier = client.get(reverse("dashboards:stars"), {"month": "2020-01"}).content.decode()
     assert "No points yet this month." in earlier
