@@ -15,6 +15,7 @@ Hub commands:
   hub import docs PATH... --space SLUG [--dry-run] [--map FILE]
                                       import Word (.docx) files and folder trees
   hub import --help                   every importer (plugins add more)
+  hub report month YYYY-MM [--docx F]  monthly operations report
   hub report feedback --month YYYY-MM monthly feedback summary (plugins add reports)
   hub remind weekly-reports [--week 2026-W48] [--dry-run]
                                       remind people whose weekly report is missing

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         NotificationChannel,
         NotificationKind,
         Points,
+        ReportSection,
         SearchType,
         Subcommand,
         Widget,
@@ -64,6 +65,11 @@ def hub_register_dashboard_widgets(request: HttpRequest, scope: Scope) -> list[W
 @hookspec
 def hub_register_collaboration_points(since: date, until: date) -> list[Points]:
     """Award points towards the monthly collaboration stars for what people did in a period."""
+
+
+@hookspec
+def hub_register_monthly_report_sections(month: date) -> list[ReportSection]:
+    """Add sections to the monthly operations report of ``month`` (its first day)."""
 
 
 @hookspec

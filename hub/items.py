@@ -146,3 +146,12 @@ class Points:
     user_id: int
     points: int
     reason: str
+
+
+@dataclass
+class ReportSection:
+    """A section of the monthly operations report: a heading and Markdown (tables welcome)."""
+
+    title: str
+    markdown: str
+    order: int = 100

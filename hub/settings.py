@@ -239,11 +239,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Errors counted per day for the monthly operations report (hub.dashboards).
+        "tally": {"class": "hub.dashboards.errors.TallyHandler", "level": "ERROR"},
+    },
     "loggers": {
-        "hub": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
+        "hub": {
+            "handlers": ["console", "tally"],
+            "level": os.environ.get("HUB_LOG_LEVEL", "INFO"),
+        },
         # Tracebacks of server errors, which uvicorn does not print.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "tally"],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }
 

@@ -612,3 +612,20 @@ def test_register_collaboration_points_count_towards_the_stars(org, login, dummy
     assert (call["since"].isoformat(), call["until"].isoformat()) == ("2026-11-01", "2026-11-30")
     # A head sees only their own departments' people.
     assert "刘洋" not in page(login(org.rd_head), "/dashboard/stars/?month=2026-11")
+
+
+def test_register_monthly_report_sections_adds_to_report_page_and_command(org, login, dummy):
+    html = page(login(org.admin), "/dashboard/report/?month=2026-10")
+    assert "<h2>Dummy figures</h2>" in html and "Dummy saw 2026-10." in html
+    out = StringIO()
+    call_command("report", "month", "2026-09", stdout=out)
+    text = out.getvalue()
+    # Ordered among the core's sections: after searches (40), before errors (80).
+    assert text.index("## Searches that found nothing") < text.index("## Dummy figures")
+    assert text.index("## Dummy figures") < text.index("## Errors seen")
+    assert [
+        call["month"].isoformat() for call in calls_of("hub_register_monthly_report_sections")
+    ] == [
+        "2026-10-01",
+        "2026-09-01",
+    ]

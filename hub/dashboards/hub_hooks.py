@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from hub import hookimpl
-from hub.items import Fragment, NavItem, Points, Widget
+from hub.items import Fragment, NavItem, Points, ReportSection, Subcommand, Widget
 
 
 @hookimpl
@@ -51,3 +51,17 @@ def hub_register_collaboration_points(since, until) -> list[Points]:
     from hub.dashboards.figures import cross_edit_points, timely_report_points
 
     return timely_report_points(since, until) + cross_edit_points(since, until)
+
+
+@hookimpl
+def hub_register_monthly_report_sections(month) -> list[ReportSection]:
+    from hub.dashboards.monthly import core_sections
+
+    return core_sections(month)
+
+
+@hookimpl
+def hub_register_reports() -> list[Subcommand]:
+    from hub.dashboards.report import month_report
+
+    return [month_report()]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("documents/", views.documents, name="documents"),
     path("stars/", views.stars, name="stars"),
+    path("report/", views.operations_report, name="report"),
 ]

@@ -7,17 +7,21 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub import plugins
+from hub.core.markdown import render_markdown
 from hub.core.models import User
 from hub.core.months import current_month, month_bounds, parse_month
 from hub.dashboards import figures
+from hub.dashboards.monthly import monthly_report
+from hub.dashboards.report import word_file
 from hub.dashboards.scope import scope_for
+from hub.export.views import WORD_CONTENT_TYPE, download_name, download_response
 
 logger = logging.getLogger("hub.dashboards")
 
@@ -113,3 +117,30 @@ def stars(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "dashboards/stars.html", context)
+
+
+@login_required
+def operations_report(request: HttpRequest) -> HttpResponse:
+    """The monthly operations report (admins only): on screen, as Word, or to print."""
+    if not request.user.is_superuser:
+        raise Http404
+    month, error = current_month(), ""
+    if request.GET.get("month"):
+        try:
+            month = parse_month(request.GET["month"])
+        except ValueError as problem:
+            error = str(problem)
+    title, markdown = monthly_report(month)
+    shown = request.GET.get("format", "")
+    if shown == "docx" and not error:
+        content = word_file(title, markdown)
+        return download_response(content, WORD_CONTENT_TYPE, download_name(title, "docx"))
+    context = {
+        "title": title,
+        "month": month,
+        "body_html": render_markdown(markdown),
+        "error": error,
+        "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
+    }
+    template = "dashboards/report_print.html" if shown == "print" else "dashboards/report.html"
+    return render(request, template, context, status=400 if error else 200)

@@ -28,7 +28,8 @@ def download_name(title: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def download_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file download named ``filename`` (any language), never sniffed into something else."""
     response = HttpResponse(content, content_type=content_type)
     # RFC 6266/5987: a non-ASCII name is sent as filename*=utf-8''…
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -40,7 +41,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
     text = markdown_file(document, request.build_absolute_uri(document.url))
-    return _download(
+    return download_response(
         text.encode("utf-8"),
         "text/markdown; charset=utf-8",
         download_name(document.title, "md"),
@@ -53,7 +54,7 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     content = build_docx(
         document, request.user, request.build_absolute_uri(document.url), request.get_host()
     )
-    return _download(content, WORD_CONTENT_TYPE, download_name(document.title, "docx"))
+    return download_response(content, WORD_CONTENT_TYPE, download_name(document.title, "docx"))
 
 
 @login_required

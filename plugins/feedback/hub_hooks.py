@@ -6,8 +6,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hub import hookimpl
-from hub.items import NavItem, SearchType, Subcommand, Widget
-from plugins.feedback.report import feedback_report
+from hub.items import NavItem, ReportSection, SearchType, Subcommand, Widget
+from plugins.feedback.report import feedback_report, operations_section
 from plugins.feedback.search import feedback_search_type
 from plugins.feedback.widgets import inbox_widget, my_feedback_widget
 
@@ -36,3 +36,8 @@ def hub_register_reports() -> list[Subcommand]:
 @hookimpl
 def hub_register_search_types() -> list[SearchType]:
     return [feedback_search_type()]
+
+
+@hookimpl
+def hub_register_monthly_report_sections(month) -> list[ReportSection]:
+    return [operations_section(month)]

@@ -6,6 +6,7 @@ Like the page, the report speaks the hub's language (``HUB_LANGUAGE``).
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from datetime import date
 from typing import Any, TextIO
 
 from django.core.management import CommandError
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from hub.core.models import Department
 from hub.core.months import parse_month
-from hub.items import Subcommand
+from hub.dashboards.monthly import table
+from hub.items import ReportSection, Subcommand
 from plugins.feedback.summary import Summary, monthly_summary
 
 
@@ -75,3 +77,17 @@ def feedback_report() -> Subcommand:
         add_arguments=add_arguments,
         handle=handle,
     )
+
+
+def operations_section(month: date) -> ReportSection:
+    """The feedback part of the monthly operations report (``hub report month``)."""
+    summary = monthly_summary(month)
+    parts = [_("Total: %(total)s") % {"total": summary.total}]
+    breakdowns = [
+        (_("By category"), summary.by_category),
+        (_("By department"), [(d.display_name, n) for d, n in summary.by_department]),
+        (_("By status"), summary.by_status),
+    ]
+    for title, rows in breakdowns:
+        parts.append(table([title, _("Count")], [[label, count] for label, count in rows]))
+    return ReportSection(_("Feedback"), "\n\n".join(parts), order=60)

@@ -26,6 +26,7 @@ from hub.items import (
     NotificationChannel,
     NotificationKind,
     Points,
+    ReportSection,
     SearchHit,
     SearchType,
     Subcommand,
@@ -84,6 +85,12 @@ def hub_register_collaboration_points(since, until) -> list[Points]:
     record("hub_register_collaboration_points", since=since, until=until)
     helper = User.objects.filter(username=plugin_config(NAME).get("star")).first()
     return [Points(helper.pk, 7, _("dummy help"))] if helper else []
+
+
+@hookimpl
+def hub_register_monthly_report_sections(month) -> list[ReportSection]:
+    record("hub_register_monthly_report_sections", month=month)
+    return [ReportSection(_("Dummy figures"), f"Dummy saw {month:%Y-%m}.", order=70)]
 
 
 @hookimpl
