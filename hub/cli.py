@@ -19,6 +19,7 @@ Hub commands:
   hub report feedback --month YYYY-MM monthly feedback summary (plugins add reports)
   hub remind weekly-reports [--week 2026-W48] [--dry-run]
                                       remind people whose weekly report is missing
+  hub archive propose [--days N]      propose idle spaces and documents for archiving
   hub reindex [--procs N]             rebuild the search index from the database
   hub migrate, hub createsuperuser, hub shell, ...   every Django command works too
 

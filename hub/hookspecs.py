@@ -149,3 +149,13 @@ def hub_document_published(document: DocumentPage, revision: Revision, user: Use
 @hookspec
 def hub_space_created(space: SpacePage) -> None:
     """A space was created (by the org import, a user or the admin)."""
+
+
+@hookspec
+def hub_space_archived(space: SpacePage, user: User | None) -> None:
+    """A space was archived: it is read-only and its documents are archived."""
+
+
+@hookspec
+def hub_space_restored(space: SpacePage, user: User | None) -> None:
+    """An archived space was restored, with the documents archived along with it."""

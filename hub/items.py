@@ -106,6 +106,9 @@ class SearchType:
     department_field: str | None = None
     author_field: str | None = None
     date_field: str | None = None
+    # Lookups on FilterFields keeping only current content: archived content is left out
+    # unless the search includes it (e.g. {"status__in": ["draft", "published"]}).
+    current: dict[str, Any] = field(default_factory=dict)
     order: int = 100
 
 

@@ -53,7 +53,9 @@ CSRF_TRUSTED_ORIGINS = env_list("HUB_CSRF_TRUSTED_ORIGINS")
 
 # Plugins: first-party ones are listed here; entry points of group "hub" are added by
 # hub.plugins without importing them (phase 1 of discovery, see docs/writing_plugins.md).
-HUB_PLUGINS = env_list("HUB_PLUGINS", "plugins.feedback,plugins.wordimport,plugins.taskboard")
+HUB_PLUGINS = env_list(
+    "HUB_PLUGINS", "plugins.feedback,plugins.wordimport,plugins.taskboard,plugins.approvals"
+)
 HUB_BLOCKED_PLUGINS = env_list("HUB_BLOCKED_PLUGINS")
 HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "hub.export",
     "hub.ops",
     "hub.dashboards",
+    "hub.archiving",
     *plugin_apps(HUB_PLUGINS, blocked=HUB_BLOCKED_PLUGINS, entry_points=HUB_LOAD_ENTRY_POINTS),
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -207,6 +210,10 @@ HUB_COLLAB_RECHECK_SECONDS = float(os.environ.get("HUB_COLLAB_RECHECK_SECONDS", 
 # Weekly reports (hub.doctemplates; docs/templates.md): `hub remind weekly-reports` reminds
 # those who have not filed theirs once this moment of the week has passed.
 HUB_WEEKLY_REPORT_DEADLINE = os.environ.get("HUB_WEEKLY_REPORT_DEADLINE", "FRI 18:00")
+
+# Archiving (hub.archiving; docs/archiving.md): `hub archive propose` proposes spaces and
+# documents with no activity for this many days.
+HUB_ARCHIVE_AFTER_DAYS = int(os.environ.get("HUB_ARCHIVE_AFTER_DAYS", "365"))
 
 # Email of notifications (hub.notifications): SMTP once HUB_EMAIL_HOST is set, else none.
 EMAIL_HOST = os.environ.get("HUB_EMAIL_HOST", "")

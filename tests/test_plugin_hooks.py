@@ -629,3 +629,25 @@ def test_register_monthly_report_sections_adds_to_report_page_and_command(org, l
         "2026-10-01",
         "2026-09-01",
     ]
+
+
+# Archiving ---------------------------------------------------------------------------------
+
+
+def test_space_archived_and_space_restored_fire_once_after_commit(
+    org, spaces, login, dummy, django_capture_on_commit_callbacks
+):
+    admin = login(org.admin)
+    with transaction.atomic():
+        from hub.archiving.services import archive_space
+
+        archive_space(spaces.rd, org.admin)
+        assert calls_of("hub_space_archived") == [], "events wait for the commit"
+        transaction.set_rollback(True)
+    assert calls_of("hub_space_archived") == [], "a rolled back archive is no event"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/archive/spaces/{spaces.rd.pk}/archive/")
+    assert calls_of("hub_space_archived") == [{"space": spaces.rd.pk, "user": org.admin}]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/archive/spaces/{spaces.rd.pk}/restore/")
+    assert calls_of("hub_space_restored") == [{"space": spaces.rd.pk, "user": org.admin}]

@@ -138,6 +138,8 @@ class SpacePage(Page):
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     description = models.TextField(_("description"), blank=True)
+    # Set while the space is archived (hub.archiving): read-only, its documents archived.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
 
     parent_page_types = ["core.HomePage"]
     subpage_types = ["core.DocumentPage"]

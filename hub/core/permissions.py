@@ -106,6 +106,8 @@ def core_check(user: User, action: str, obj: Any) -> bool:
     if action not in ACTIONS or not (user.is_authenticated and user.is_active):
         return False
     if isinstance(obj, SpacePage):
+        if action == "edit" and obj.archived_at is not None:
+            return False  # read-only until a space admin restores it
         needed = {"view": VIEWER, "edit": EDITOR, "admin": ADMIN}[action]
         return RANK[space_roles(user).get(obj.pk)] >= RANK[needed]
     if isinstance(obj, DocumentPage):

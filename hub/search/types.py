@@ -90,10 +90,11 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     types: list[str] = field(default_factory=list)
+    include_archived: bool = False
 
     def apply(self, search_type: SearchType, queryset: QuerySet) -> QuerySet | None:
         """``queryset`` narrowed by the filters, or None if a filter does not apply to the type."""
-        lookups: dict[str, Any] = {}
+        lookups: dict[str, Any] = {} if self.include_archived else dict(search_type.current)
         if self.space is not None:
             if not search_type.space_field:
                 return None
@@ -241,7 +242,8 @@ def suggest(user: User, text: str, limit: int) -> list[tuple[SearchType, SearchH
             or not search_type.model.get_autocomplete_search_fields()
         ):
             continue
-        results = backend.autocomplete(text, search_type.visible(user))
+        current = search_type.visible(user).filter(**search_type.current)
+        results = backend.autocomplete(text, current)
         found.extend(
             (search_type, search_type.describe(obj)) for obj in results[: limit - len(found)]
         )
@@ -284,5 +286,10 @@ def document_search_type() -> SearchType:
         space_field="space",
         author_field="owner",
         date_field="latest_revision_created_at",
+        current={
+            "status__in": [
+                s for s in DocumentPage.Status.values if s != DocumentPage.Status.ARCHIVED
+            ]
+        },
         order=10,
     )

@@ -32,8 +32,8 @@ SUGGESTIONS = 8
 MAX_SUGGEST_LENGTH = 100
 MAX_PAGE = 100
 RELEVANCE, NEWEST = "relevance", "date"
-FILTER_NAMES = ("type", "space", "department", "author", "date_from", "date_to")
-FILTER_FIELDS = ("space", "department", "author", "date_from", "date_to", "sort")
+FILTER_NAMES = ("type", "space", "department", "author", "date_from", "date_to", "archived")
+FILTER_FIELDS = ("space", "department", "author", "date_from", "date_to", "sort", "archived")
 
 
 class SearchForm(forms.Form):
@@ -72,6 +72,7 @@ class SearchForm(forms.Form):
         choices=[(RELEVANCE, gettext_lazy("Relevance")), (NEWEST, gettext_lazy("Newest first"))],
         required=False,
     )
+    archived = forms.BooleanField(label=gettext_lazy("Include archived"), required=False)
     page = forms.IntegerField(
         label=gettext_lazy("Page"), min_value=1, max_value=MAX_PAGE, required=False
     )
@@ -97,6 +98,7 @@ class SearchForm(forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
             types=data["type"],
+            include_archived=data["archived"],
         )
 
 
@@ -141,7 +143,7 @@ def _record_zero_result(request: HttpRequest, query: str, form: SearchForm) -> N
     filters = {
         name: str(getattr(value, "pk", value))
         for name in FILTER_NAMES
-        if (value := form.cleaned_data.get(name)) not in (None, "", [])
+        if (value := form.cleaned_data.get(name)) not in (None, "", [], False)
     }
     if form.cleaned_data["type"]:
         filters["type"] = ",".join(form.cleaned_data["type"])

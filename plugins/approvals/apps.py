@@ -15,7 +15,6 @@ class ApprovalsConfig(AppConfig):
         from plugins.approvals import hookspecs
 
         # ready() may run twice (tests reloading apps); a hook is declared once.
-        if getattr(pm.hook, "hub_approval_step_changed", None) is None or (
-            pm.hook.hub_approval_step_changed.spec is None
-        ):
+        caller = getattr(pm.hook, "hub_approval_step_changed", None)
+        if caller is None or caller.spec is None:
             pm.add_hookspecs(hookspecs)

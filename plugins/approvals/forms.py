@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from plugins.approvals.fields import field_specs
 from plugins.approvals.models import Action
 from plugins.approvals.rules import step_errors
 
@@ -87,7 +88,7 @@ class FlowAdminForm(WagtailAdminModelForm):
         fields = cleaned.get("form_fields")
         if steps is None or fields is None or not steps.is_valid():
             return cleaned
-        specs = self.instance.__class__(form_fields=fields).specs()
+        specs = field_specs(fields)
         kept = [
             form
             for form in steps.forms

@@ -60,3 +60,24 @@ def hub_register_template_fragments(slot, request, context) -> list[Fragment]:
         return []
     html = render_to_string("approvals/document_sidebar.html", {"approvals": approvals}, request)
     return [Fragment(html)]
+
+
+@hookimpl
+def hub_register_dashboard_widgets(request, scope) -> list[Widget]:
+    from plugins.approvals.dashboard import panel
+
+    return [panel(scope)]
+
+
+@hookimpl
+def hub_register_collaboration_points(since, until) -> list:
+    from plugins.approvals.dashboard import points
+
+    return points(since, until)
+
+
+@hookimpl
+def hub_register_monthly_report_sections(month) -> list:
+    from plugins.approvals.dashboard import report_section
+
+    return [report_section(month)]

@@ -86,3 +86,10 @@ def hub_register_template_fragments(slot, request, context) -> list[Fragment]:
         return []
     html = render_to_string("taskboard/minutes_tasks.html", {"linked": linked}, request)
     return [Fragment(html)]
+
+
+@hookimpl
+def hub_register_dashboard_widgets(request, scope) -> list[Widget]:
+    from plugins.taskboard.dashboard import progress_panel
+
+    return [progress_panel(scope)]

@@ -6,7 +6,8 @@ text), on the board of the document's space, linked by document and row index so
 running it again creates only the rows added since. A board whose setting
 ``tasks_from_minutes`` is on does the same by itself each time minutes in its space are
 saved (``on_saved``, from ``hub_document_saved``). The minutes page lists each action
-item's task and status (``document_fields``, under the fields), showing only tasks the viewer may see.
+item's task and status under the fields (slot ``document_fields``), showing only tasks the
+viewer may see.
 """
 
 from __future__ import annotations

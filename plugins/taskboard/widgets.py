@@ -39,7 +39,8 @@ def my_tasks_widget(user: User) -> Widget | None:
     )
 
 
-def _filtered(space: SpacePage, **filters: str) -> str:
+def board_list_url(space: SpacePage, **filters: str) -> str:
+    """The board's task list, filtered (``status="done"``, ``overdue="on"``…)."""
     url = reverse("taskboard:list", args=[space.pk])
     return f"{url}?{urlencode(filters)}" if filters else url
 
@@ -56,9 +57,9 @@ def project_progress_widget(user: User) -> Widget | None:
         {
             "space": spaces[pk],
             "progress": progress[pk],
-            "all_url": _filtered(spaces[pk]),
-            "done_url": _filtered(spaces[pk], status=Status.DONE),
-            "overdue_url": _filtered(spaces[pk], overdue="on"),
+            "all_url": board_list_url(spaces[pk]),
+            "done_url": board_list_url(spaces[pk], status=Status.DONE),
+            "overdue_url": board_list_url(spaces[pk], overdue="on"),
             "gantt_url": reverse("taskboard:gantt", args=[pk]),
         }
         for pk in latest[:PROGRESS_BOARDS]

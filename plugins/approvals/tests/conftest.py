@@ -30,9 +30,12 @@ def people(org) -> SimpleNamespace:
 
     def person(username: str, name: str, department, *groups: str) -> User:
         user = User.objects.create_user(
-            username, f"{username}@example.cn", "correct-horse-42", name=name,
+            username,
+            f"{username}@example.cn",
+            "correct-horse-42",
+            name=name,
             department=department,
-        )  # fmt: skip
+        )
         for group in groups:
             user.groups.add(Group.objects.get(name=group))
         return user

@@ -17,7 +17,9 @@ from .conftest import form_of
 
 
 def notes(user, word: str) -> list[str]:
-    return [n.text for n in Notification.objects.filter(user=user, kind="approvals") if word in n.text]
+    return [
+        n.text for n in Notification.objects.filter(user=user, kind="approvals") if word in n.text
+    ]
 
 
 def test_reminder_then_escalation_to_the_approvers_manager(people, login, submit_budget, act):
@@ -57,7 +59,9 @@ def test_reminder_then_escalation_to_the_approvers_manager(people, login, submit
     assert 'data-kind="remind"' in page and 'data-kind="escalate"' in page
 
 
-def test_escalation_to_a_named_person_and_late_workers_catch_up(people, login, budget_flow, submit_budget):
+def test_escalation_to_a_named_person_and_late_workers_catch_up(
+    people, login, budget_flow, submit_budget
+):
     step = budget_flow.steps.get(name="财务审核")
     step.escalation, step.escalation_person = Escalation.PERSON, people.gm
     step.save()
@@ -93,3 +97,16 @@ def test_a_step_decided_in_time_gets_no_reminder_or_escalation(people, login, su
     with time_machine.travel(gm_run.remind_at + timedelta(minutes=1)):
         run_due_tasks()
     assert len(notes(people.gm, "Reminder")) == 1
+
+
+def test_two_workers_that_both_saw_the_step_due_act_once(people, login, submit_budget):
+    """Both read the step as due before either wrote: the conditional UPDATE decides."""
+    from plugins.approvals import deadlines
+
+    approval = submit_budget(login(people.mkt_member))
+    run = approval.current_step_run()
+    with time_machine.travel(run.due_at + timedelta(minutes=1)):
+        assert [deadlines.remind(run.pk), deadlines.remind(run.pk)] == [1, 0]
+        assert [deadlines.escalate(run.pk), deadlines.escalate(run.pk)] == [1, 0]
+    assert len(notes(people.fin_clerk, "Reminder")) == 1
+    assert len(notes(people.fin_head, "escalated to you")) == 1

@@ -27,7 +27,7 @@ def test_a_document_is_approved_at_its_submitted_revision(
     link = action_link(author.get(plan.url).content.decode())
     assert link == f"/approvals/new/?document={plan.pk}"
     chooser = author.get(link).content.decode()
-    assert f'/approvals/new/{budget_flow.pk}/?document={plan.pk}' in chooser
+    assert f"/approvals/new/{budget_flow.pk}/?document={plan.pk}" in chooser
     response = author.post(f"/approvals/new/{budget_flow.pk}/?document={plan.pk}", budget_data())
     assert response.status_code == 302
     approval = Request.objects.get()

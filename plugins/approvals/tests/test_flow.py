@@ -12,7 +12,9 @@ from .conftest import budget_data
 
 
 def texts(user) -> list[str]:
-    return list(Notification.objects.filter(user=user, kind="approvals").values_list("text", flat=True))
+    return list(
+        Notification.objects.filter(user=user, kind="approvals").values_list("text", flat=True)
+    )
 
 
 def test_budget_request_goes_through_finance_and_the_general_manager(
@@ -36,7 +38,9 @@ def test_budget_request_goes_through_finance_and_the_general_manager(
     approval.refresh_from_db()
     run = approval.current_step_run()
     assert run.name == "总经理审批" and list(run.approvers.all()) == [people.gm]
-    assert any("approved Q3 展会预算 at 财务审核; next: 总经理审批" in t for t in texts(people.mkt_member))
+    assert any(
+        "approved Q3 展会预算 at 财务审核; next: 总经理审批" in t for t in texts(people.mkt_member)
+    )
     assert "Q3 展会预算" not in login(people.fin_clerk2).get("/approvals/").content.decode()
 
     assert act(login(people.gm), approval, "approve").status_code == 302
@@ -86,12 +90,12 @@ def test_reject_needs_a_reason_and_closes_the_request(people, login, submit_budg
     approval.refresh_from_db()
     assert approval.status == Status.REJECTED
     assert approval.current_step_run() is None
-    assert any("rejected your request Q3 展会预算: 超出季度预算" in t for t in texts(people.mkt_member))
+    assert any(
+        "rejected your request Q3 展会预算: 超出季度预算" in t for t in texts(people.mkt_member)
+    )
 
 
-def test_return_for_changes_then_resubmit_starts_the_flow_again(
-    people, login, submit_budget, act
-):
+def test_return_for_changes_then_resubmit_starts_the_flow_again(people, login, submit_budget, act):
     requester = login(people.mkt_member)
     approval = submit_budget(requester)
     act(login(people.fin_clerk), approval, "return", "请补充明细")
@@ -129,9 +133,15 @@ def test_withdraw_and_comment(people, login, submit_budget):
     )
     assert response.status_code == 302
     assert any("commented on Q3 展会预算: 发票抬头是什么？" in t for t in texts(people.mkt_member))
-    assert login(people.fin_clerk).post(f"/approvals/{approval.pk}/comment/", {"text": ""}).status_code == 400
+    assert (
+        login(people.fin_clerk).post(f"/approvals/{approval.pk}/comment/", {"text": ""}).status_code
+        == 400
+    )
 
-    assert requester.post(f"/approvals/{approval.pk}/withdraw/", {"comment": "活动取消"}).status_code == 302
+    assert (
+        requester.post(f"/approvals/{approval.pk}/withdraw/", {"comment": "活动取消"}).status_code
+        == 302
+    )
     approval.refresh_from_db()
     assert approval.status == Status.WITHDRAWN
     assert any("withdrew Q3 展会预算" in t for t in texts(people.fin_clerk2))

@@ -45,7 +45,10 @@ def test_an_old_step_or_a_replayed_form_is_refused(people, login, submit_budget,
     assert replay.status_code == 409
     assert "already decided or has moved on" in replay.content.decode()
     # The other clerk, still an approver of the old step, posts it.
-    assert act(login(people.fin_clerk2), approval, "reject", "迟到", form=finance_form).status_code == 409
+    assert (
+        act(login(people.fin_clerk2), approval, "reject", "迟到", form=finance_form).status_code
+        == 409
+    )
     # The old step's id with the current step's nonce, and the other way round.
     mixed = {"step_run": finance_form["step_run"], "nonce": gm_step.nonce}
     assert act(clerk, approval, "approve", form=mixed).status_code == 409
@@ -78,7 +81,9 @@ def test_a_withdrawn_request_cannot_be_decided(people, login, submit_budget, act
 def test_only_the_requester_can_withdraw(people, login, submit_budget):
     approval = submit_budget(login(people.mkt_member))
 
-    assert login(people.fin_clerk).post(f"/approvals/{approval.pk}/withdraw/", {}).status_code == 403
+    assert (
+        login(people.fin_clerk).post(f"/approvals/{approval.pk}/withdraw/", {}).status_code == 403
+    )
     assert login(people.loner).post(f"/approvals/{approval.pk}/withdraw/", {}).status_code == 404
     approval.refresh_from_db()
     assert approval.status == Status.IN_PROGRESS
@@ -92,7 +97,10 @@ def test_only_participants_and_admins_see_a_request_and_its_files(people, login,
     assert client.post(f"/approvals/new/{budget_flow.pk}/", data).status_code == 302
     approval = Request.objects.get()
     attachment = approval.attachments.get()
-    assert approval.values["budget_sheet"] == {"attachment": attachment.pk, "filename": "预算明细.csv"}
+    assert approval.values["budget_sheet"] == {
+        "attachment": attachment.pk,
+        "filename": "预算明细.csv",
+    }
     page, file_url = f"/approvals/{approval.pk}/", attachment.get_absolute_url()
     assert file_url in client.get(page).content.decode()
 

@@ -40,7 +40,9 @@ def wait_until(predicate, timeout: float = 40) -> None:
 
 @pytest.mark.timeout(180)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_killed_worker_loses_and_repeats_nothing(people, login, budget_flow, submit_budget, tmp_path):
+def test_a_killed_worker_loses_and_repeats_nothing(
+    people, login, budget_flow, submit_budget, tmp_path
+):
     step = budget_flow.steps.get(name="财务审核")
     # Remind after 3.6 seconds, escalate to the clerks' manager after 10.8 seconds.
     step.remind_after_hours, step.deadline_hours = Decimal("0.001"), Decimal("0.003")

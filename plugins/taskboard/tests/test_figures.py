@@ -88,3 +88,15 @@ def test_figures_per_board_department_and_across_departments(org, spaces, work):
     # Counted over what a person may see: loner sees neither the secret nor 研发部's board.
     seen = board_progress(visible_tasks(org.loner), today=work)
     assert set(seen) == {spaces.company_edit.pk}
+
+
+def test_dashboard_panel_counts_the_heads_departments_tasks(org, spaces, work, login):
+    page = login(org.rd_head).get("/dashboard/").content.decode()
+    panel = page.split('data-panel="taskboard_progress"')[1].split("</section>")[0]
+    # 公司百科 holds two tasks of R&D (one of them its web team's), none done, one overdue.
+    assert "公司百科" in panel and "0 of 2 done, 1 overdue" in panel
+    # Marketing gave both to R&D departments; the done one is marketing's own, not counted.
+    assert "Marketing → R&amp;D" in panel
+    marketing = login(org.admin).get("/dashboard/", {"department": org.mkt.pk}).content.decode()
+    panel = marketing.split('data-panel="taskboard_progress"')[1].split("</section>")[0]
+    assert "1 of 1 done, 0 overdue" in panel

@@ -266,3 +266,13 @@ def hub_document_published(document, revision, user) -> None:
 @hookimpl
 def hub_space_created(space) -> None:
     record("hub_space_created", space=space.pk, title=space.title)
+
+
+@hookimpl
+def hub_space_archived(space, user) -> None:
+    record("hub_space_archived", space=space.pk, user=user)
+
+
+@hookimpl
+def hub_space_restored(space, user) -> None:
+    record("hub_space_restored", space=space.pk, user=user)
