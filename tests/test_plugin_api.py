@@ -34,12 +34,12 @@ HOOKS = sorted(
 )
 
 
-def doc_sections() -> dict[str, str]:
+def doc_sections(doc: Path = HOOKS_DOC) -> dict[str, str]:
     """``### <heading>`` -> the text up to the next heading of that level or above."""
     sections: dict[str, str] = {}
     heading = None
     in_code = False
-    for line in HOOKS_DOC.read_text(encoding="utf-8").splitlines():
+    for line in doc.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_code = not in_code
         is_heading = not in_code and line.startswith(("# ", "## ", "### "))
@@ -52,10 +52,10 @@ def doc_sections() -> dict[str, str]:
     return sections
 
 
-def collected_test_names() -> set[str]:
-    """Names of every test function under tests/ (read from the source, not imported)."""
+def collected_test_names(folder: str = "tests") -> set[str]:
+    """Names of every test function under ``folder`` (read from the source, not imported)."""
     names = set()
-    for source in (ROOT / "tests").rglob("*.py"):
+    for source in (ROOT / folder).rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             is_function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             if is_function and node.name.startswith("test_"):
@@ -282,3 +282,27 @@ def test_plugin_config_comes_from_json_in_the_environment(tmp_path):
     bad = settings_in_subprocess(tmp_path, HUB_PLUGIN_CONFIG="{feedback: yes}")
     assert bad.returncode != 0
     assert "HUB_PLUGIN_CONFIG is not valid JSON" in bad.stderr
+
+
+PLUGIN_HOOKS = sorted(
+    name
+    for name in dir(pm.hook)
+    if name.startswith("hub_") and name not in HOOKS and getattr(pm.hook, name).spec
+)
+
+
+def test_contract_hooks_plugins_declare_are_documented_and_tested():
+    """A plugin's own hooks (e.g. the approvals' hub_approval_step_changed) keep the same
+    contract: a section with the signature in one of docs/*.md, and a test."""
+    assert "hub_approval_step_changed" in PLUGIN_HOOKS
+    sections: dict[str, str] = {}
+    for doc in (ROOT / "docs").glob("*.md"):
+        sections.update(doc_sections(doc))
+    tests = collected_test_names("plugins")
+    for name in PLUGIN_HOOKS:
+        spec = getattr(pm.hook, name).spec
+        arguments = ", ".join(spec.argnames)
+        assert name in sections, f"no '### {name}' section in docs/*.md"
+        assert f"{name}({arguments})" in sections[name], f"{name}: the documented signature differs"
+        short = name.removeprefix("hub_")
+        assert any(short in test for test in tests), f"no test under plugins/ names {short!r}"

@@ -77,3 +77,24 @@ def test_serve_starts_a_worker_and_it_dies_with_the_server(tmp_path):
     while any(os.path.exists(f"/proc/{pid}") for pid in children) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(os.path.exists(f"/proc/{pid}") for pid in children), "the worker outlived it"
+
+
+def test_a_task_left_running_by_a_killed_worker_is_run_again(transactional_db, record):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    # The real worker's loop reopens database connections: committed rows, not a test
+    # transaction (transactional_db).
+    remember.enqueue("被中断的")
+    # What a worker killed mid-task leaves: the row claimed, marked running, never finished.
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=10)
+    )
+    fresh = remember.enqueue("正在运行")
+    DBTaskResult.objects.filter(pk=fresh.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now()
+    )
+    call_command("worker", "--batch", "--requeue-after", "300", verbosity=0)
+    assert record() == ["被中断的"]  # the one another worker may still be running is left
+    with pytest.raises(CommandError, match="--requeue-after"):
+        call_command("worker", "--batch", "--requeue-after", "-1")
