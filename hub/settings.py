@@ -54,7 +54,8 @@ CSRF_TRUSTED_ORIGINS = env_list("HUB_CSRF_TRUSTED_ORIGINS")
 # Plugins: first-party ones are listed here; entry points of group "hub" are added by
 # hub.plugins without importing them (phase 1 of discovery, see docs/writing_plugins.md).
 HUB_PLUGINS = env_list(
-    "HUB_PLUGINS", "plugins.feedback,plugins.wordimport,plugins.taskboard,plugins.approvals"
+    "HUB_PLUGINS",
+    "plugins.feedback,plugins.wordimport,plugins.taskboard,plugins.approvals,plugins.chat",
 )
 HUB_BLOCKED_PLUGINS = env_list("HUB_BLOCKED_PLUGINS")
 HUB_LOAD_ENTRY_POINTS = env_bool("HUB_LOAD_ENTRY_POINTS", True)
@@ -143,6 +144,10 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if ON_POSTGRES:
+    # The full-text search types and lookups (the "postgres" search backend uses them).
+    INSTALLED_APPS.append("django.contrib.postgres")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on an on-disk SQLite file, like production, not in memory.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
@@ -189,7 +194,45 @@ TASKS = {
 }
 HUB_TASK_BACKEND = "hub"
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Scale-out (docs/deploy.md). REDIS_URL (redis://host:6379/0) carries the channel layer,
+# through which co-editing rooms and chat rooms of different processes meet, and the cache;
+# without it they live in this one process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "hub:channels:",
+                # A burst of co-editing updates must not overflow a room's channel (100 by
+                # default); whatever is dropped anyway is repaired by the state-vector sync.
+                "capacity": 1000,
+                # A room stays in its document's group for as long as it is open.
+                "group_expiry": 7 * 24 * 3600,
+            },
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hub",
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The default for `hub serve --workers`: ASGI worker processes on one port. Several only
+# meet each other (co-editing, chat) through Redis.
+HUB_WORKERS = int(os.environ.get("HUB_WORKERS", "1"))
+if HUB_WORKERS < 1:
+    raise ImproperlyConfigured("HUB_WORKERS must be at least 1")
+if HUB_WORKERS > 1 and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "HUB_WORKERS above 1 needs REDIS_URL: co-editing and chat rooms in different worker"
+        " processes meet through Redis"
+    )
 
 # Live co-editing (hub.collab; docs/collab.md). The CRDT engine: y_py or pycrdt (both Yrs).
 HUB_COLLAB_ENGINE = os.environ.get("HUB_COLLAB_ENGINE") or (
@@ -230,10 +273,42 @@ DEFAULT_FROM_EMAIL = os.environ.get("HUB_EMAIL_FROM", "hub@localhost")
 
 WAGTAIL_SITE_NAME = os.environ.get("HUB_SITE_NAME", "Hub")
 WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")
-# The Whoosh backend (hub.search); a scaled-out site points this at PostgreSQL or OpenSearch.
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "hub.search.backend", "PATH": str(DATA_DIR / "search-index")}
-}
+# The search engine (docs/search.md, docs/deploy.md), by SEARCH_BACKEND: "whoosh" (the
+# hub.search backend, an index folder on local disk); "postgres" (PostgreSQL full-text
+# search over text segmented like Whoosh's, in the database itself: hub.search.postgres);
+# "opensearch" or "elasticsearch" (Wagtail's own backends, on the server at SEARCH_URL,
+# in the index SEARCH_INDEX).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+if SEARCH_BACKEND == "whoosh":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "hub.search.backend", "PATH": str(DATA_DIR / "search-index")}
+    }
+elif SEARCH_BACKEND == "postgres":
+    if not ON_POSTGRES:
+        raise ImproperlyConfigured(
+            "SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL (postgres://…)"
+        )
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "hub.search.postgres"}}
+elif SEARCH_BACKEND in ("opensearch", "elasticsearch"):
+    if not SEARCH_URL:
+        raise ImproperlyConfigured(f"SEARCH_BACKEND={SEARCH_BACKEND} needs SEARCH_URL")
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": {
+                "opensearch": "wagtail.search.backends.opensearch3",
+                "elasticsearch": "wagtail.search.backends.elasticsearch8",
+            }[SEARCH_BACKEND],
+            "URLS": [SEARCH_URL],
+            "INDEX": os.environ.get("SEARCH_INDEX", "hub"),
+            "TIMEOUT": 10,
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SEARCH_BACKEND must be whoosh, postgres, opensearch or elasticsearch, not"
+        f" {SEARCH_BACKEND!r}"
+    )
 WAGTAIL_I18N_ENABLED = False
 TAGGIT_CASE_INSENSITIVE = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

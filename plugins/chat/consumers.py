@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -70,17 +71,27 @@ def _join(user_id: int, frame: dict[str, Any]) -> dict[str, Any]:
     if since is None:
         messages, more = services.history(room)
     else:
-        changed_since = frame.get("changed_since")
-        when = parse_datetime(changed_since) if isinstance(changed_since, str) else None
-        if changed_since is not None and when is None:
-            raise ChatError("invalid", _("“changed_since” must be an ISO date and time."))
-        messages, more = services.missed(room, _since(frame), when)
+        messages, more = services.missed(room, _since(frame), _changed_since(frame))
     return {"room": room.pk, "messages": payloads(messages, user), "more": more}
 
 
+def _changed_since(frame: dict[str, Any]) -> datetime | None:
+    value = frame.get("changed_since")
+    if value is None:
+        return None
+    try:
+        when = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise ChatError("invalid", _("“changed_since” must be an ISO date and time with a zone."))
+    return when
+
+
 def _since(frame: dict[str, Any]) -> int:
+    """0 (the client has seen nothing yet) or the id of the last message it saw."""
     since = frame.get("since")
-    if since == 0:
+    if since == 0 and since is not False:
         return 0
     return _id(frame, "since")
 
@@ -114,7 +125,9 @@ def _read(user_id: int, frame: dict[str, Any]) -> dict[str, Any]:
 def _message_for(user_id: int, message_id: int) -> dict[str, Any] | None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     message = with_details(Message.objects.filter(pk=message_id)).first()
-    if user is None or message is None:
+    # Checked for every message, not only at the periodic re-check: nothing of a room
+    # reaches someone who lost it moments ago.
+    if user is None or message is None or not readable_room_or_none(user, message.room_id):
         return None
     return message_payload(message, user)
 
@@ -169,7 +182,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             try:
                 frame = self._parse(text_data)
-                handler = self.HANDLERS.get(frame.get("type"))
+                kind = frame.get("type")
+                handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
                 if handler is None:
                     raise ChatError("unknown_type", _("Unknown frame type."))
                 await handler(self, frame)
@@ -178,9 +192,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     await self.close(CLOSE_NOT_AUTHENTICATED)
                     return
                 reply = {"type": "error", "code": error.code, "message": str(error)}
-                for key in ("ref", "room"):
-                    if key in frame:
-                        reply[key] = frame[key]
+                if "ref" in frame:
+                    reply["ref"] = frame["ref"]
+                if isinstance(frame.get("room"), int):
+                    reply["room"] = frame["room"]
                 await self.send_json(reply)
 
     def _parse(self, text_data: str | None) -> dict[str, Any]:

@@ -6,10 +6,9 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hub import hookimpl
-from hub.items import Fragment, NavItem, NotificationKind, SearchType
+from hub.items import Fragment, NavItem, SearchType
 from plugins.chat.rooms import room_for_space
 from plugins.chat.routing import websocket_urlpatterns
 from plugins.chat.search import message_search_type
@@ -31,11 +30,6 @@ def hub_register_nav_items(request) -> list[NavItem]:
     count = unread_total(request.user)
     label = _("Chat (%(count)d)") % {"count": count} if count else _("Chat")
     return [NavItem("chat", label, reverse("chat:rooms"), order=35)]
-
-
-@hookimpl
-def hub_register_notification_kinds() -> list[NotificationKind]:
-    return [NotificationKind("mentions", gettext_lazy("Mentions in chat"), order=60)]
 
 
 @hookimpl

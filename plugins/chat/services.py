@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from hub.core.models import Department, User
+from hub.core.models import Department, SpacePage, User
 from hub.notifications.api import send_notification
 from hub.search.types import department_and_below
 from plugins.chat.conf import chat_setting
@@ -67,10 +67,21 @@ def _touch_read(user: User, room: Room, message_id: int) -> None:
         )
 
 
+def _refuse_if_archived(room: Room) -> None:
+    """A space's room is read-only while the space is archived (read fresh: it may have
+    been archived since the socket opened)."""
+    if (
+        room.space_id
+        and SpacePage.objects.filter(pk=room.space_id, archived_at__isnull=False).exists()
+    ):
+        raise ChatError("archived", _("This space is archived: its room is read-only."))
+
+
 def post_message(user: User, room: Room, body: str, allow_empty: bool = False) -> Message:
     """Store a message by ``user`` (always the author) in a room they may read."""
     if not can_read_room(user, room):
         raise ChatError("not_found", _("This room does not exist or you are not in it."))
+    _refuse_if_archived(room)
     body = clean_body(body, allow_empty)
     now = timezone.now()
     with transaction.atomic():
@@ -94,6 +105,7 @@ def _own_live_message(user: User, message_id: object) -> Message:
         raise ChatError("not_yours", _("You can only change your own messages."))
     if message.deleted_at is not None:
         raise ChatError("deleted", _("This message was deleted."))
+    _refuse_if_archived(message.room)
     return message
 
 

@@ -9,6 +9,7 @@ read answers 404, like a room that does not exist.
 from __future__ import annotations
 
 import mimetypes
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,7 @@ from plugins.chat.serialize import message_payload, payloads, with_details
 from plugins.chat.services import ChatError
 from plugins.chat.thread import thread_to_document
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
@@ -60,8 +62,9 @@ def room_list(request: HttpRequest) -> HttpResponse:
     for room in listed:
         room.name = room.display_name(request.user)
         room.unread = counts.get(room.pk, 0)
-    listed.sort(key=lambda room: (room.last_message_at is None, room.name))
-    listed.sort(key=lambda room: room.last_message_at or room.created_at, reverse=True)
+    # Busiest first; rooms without messages after them, by name (the sorts are stable).
+    listed.sort(key=lambda room: room.name)
+    listed.sort(key=lambda room: room.last_message_at or EPOCH, reverse=True)
     return render(
         request,
         "chat/room_list.html",
@@ -105,7 +108,7 @@ def _js_strings() -> dict[str, str]:
         "disconnected": _("Disconnected; reconnecting…"),
         "select": _("Select"),
         "uploadFailed": _("The file could not be sent."),
-        "selected": _("%(count)d messages selected."),
+        "selected": _("Selected: %(count)d"),
         "nav": _("Chat"),
         "navCount": _("Chat (%(count)d)"),
     }

@@ -145,6 +145,13 @@ BAD_FRAMES = {
     "not an object": ("[1, 2]", "malformed"),
     "unknown type": ('{"type": "shout"}', "unknown_type"),
     "no type": ('{"room": 1}', "unknown_type"),
+    "type not text": ('{"type": ["send"]}', "unknown_type"),
+    "bad ref": ('{"type": "ping", "ref": {"x": 1}}', "invalid"),
+    "bad resume time": (
+        '{"type": "join", "room": %(room)d, "since": 1, "changed_since": "2026-13-45T00:00"}',
+        "invalid",
+    ),
+    "negative since": ('{"type": "join", "room": %(room)d, "since": -1}', "invalid"),
     "room as text": ('{"type": "send", "room": "1", "body": "x"}', "invalid"),
     "room as bool": ('{"type": "send", "room": true, "body": "x"}', "invalid"),
     "body not text": ('{"type": "send", "room": %(room)d, "body": {"x": 1}}', "invalid"),
@@ -296,9 +303,7 @@ def test_a_reconnecting_client_receives_what_it_missed(cookies, wiki_room):
         await yang.expect("message")
 
         again = await ChatSocket(cookies["rd_member"]).connect()
-        joined = await again.join(
-            wiki_room.pk, since=seen["id"], changed_since=seen["updated_at"]
-        )
+        joined = await again.join(wiki_room.pk, since=seen["id"], changed_since=seen["updated_at"])
         assert [m["body"] for m in joined["messages"]] == ["第一条（改）", "第二条", "第三条"]
         assert joined["more"] is False
         # Live again afterwards.
@@ -347,7 +352,9 @@ def test_lost_access_leaves_the_room_on_an_open_socket(cookies, chat_config, org
         await yang.join(secret_room.pk)
         await wei.join(secret_room.pk)
         await database_sync_to_async(
-            SpaceMembership.objects.filter(user=org.mkt_member, space_id=secret_room.space_id).delete
+            SpaceMembership.objects.filter(
+                user=org.mkt_member, space_id=secret_room.space_id
+            ).delete
         )()
         error = await yang.expect("error", timeout=3)
         assert error["code"] == "forbidden" and error["room"] == secret_room.pk

@@ -23,9 +23,11 @@ def _nav_label(client) -> str:
 
 def test_room_list_shows_readable_rooms_with_unread_counts(org, spaces, login):
     wiki = room_for_space(spaces.company_edit)
+    # Writing reads the room up to one's own message; one's own messages are never unread.
+    post_message(org.mkt_member, wiki, "已读")
+    post_message(org.rd_member, wiki, "我自己的不算未读")
     for body in ("一", "二"):
         post_message(org.mkt_member, wiki, body)
-    post_message(org.rd_member, wiki, "我自己的不算未读")
     secret = room_for_space(spaces.secret)
     post_message(org.mkt_member, secret, "机密")
 
@@ -35,10 +37,12 @@ def test_room_list_shows_readable_rooms_with_unread_counts(org, spaces, login):
     names = set(Room.objects.filter(kind="space").values_list("space__title", flat=True))
     assert names == {"公司百科", "保密项目", "研发部", "员工手册"}
     assert "市场部" not in page  # a members-only space rd_member is not in
-    assert f'data-room="{wiki.pk}"' in page and 'data-unread="2"' in page
-    assert 'data-unread="1"' in page  # the secret room, where rd_member is a viewer
+    rows = page.split("<li data-room=")[1:]
+    # Busiest first, with the count of others' unread messages.
+    assert rows[0].startswith(f'"{secret.pk}"') and 'data-unread="1"' in rows[0]
+    assert rows[1].startswith(f'"{wiki.pk}"') and 'data-unread="2"' in rows[1]
     assert _nav_label(client) == "Chat (3)"
-    assert _nav_label(login(org.loner)) == "Chat (2)"  # company-wide rooms only
+    assert _nav_label(login(org.loner)) == "Chat (4)"  # company-wide rooms only
 
     # Opening a room reads it up to its last message.
     client.get(reverse("chat:room", args=[wiki.pk]))
@@ -209,3 +213,21 @@ def test_group_room_members_list(org, login):
     page = login(org.mkt_member).get(room.get_absolute_url()).content.decode()
     assert "张伟" in page and "刘洋" in page
     assert reverse("chat:invite", args=[room.pk]) not in page  # not the creator
+
+
+def test_an_archived_spaces_room_is_read_only_until_restored(org, spaces):
+    from hub.archiving.services import archive_space, restore_space
+    from plugins.chat.services import ChatError
+
+    room = room_for_space(spaces.company_edit)
+    kept = post_message(org.mkt_member, room, "归档前的消息")
+    archive_space(spaces.company_edit, org.admin)
+    with pytest.raises(ChatError, match="archived"):
+        post_message(org.mkt_member, room, "归档后")
+    with pytest.raises(ChatError, match="archived"):
+        edit_message(org.mkt_member, kept.pk, "改")
+    assert list(Message.objects.filter(room=room).values_list("body", flat=True)) == [
+        "归档前的消息"
+    ]
+    restore_space(spaces.company_edit, org.admin)
+    assert post_message(org.mkt_member, room, "恢复后").body == "恢复后"
