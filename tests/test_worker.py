@@ -79,12 +79,14 @@ def test_serve_starts_a_worker_and_it_dies_with_the_server(tmp_path):
     assert not any(os.path.exists(f"/proc/{pid}") for pid in children), "the worker outlived it"
 
 
-def test_a_task_left_running_by_a_killed_worker_is_run_again(transactional_db, record):
+# The real worker's loop reopens database connections, so the rows must be committed; the
+# serialized rollback puts back what migrations made (a plain flush would leave the next
+# test's serialized reload clashing with re-created content types).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_left_running_by_a_killed_worker_is_run_again(record):
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    # The real worker's loop reopens database connections: committed rows, not a test
-    # transaction (transactional_db).
     remember.enqueue("被中断的")
     # What a worker killed mid-task leaves: the row claimed, marked running, never finished.
     DBTaskResult.objects.update(

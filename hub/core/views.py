@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from hub.core.documents import (
     revision_document,
     save_document,
 )
+from hub.core.files import serve_upload
 from hub.core.forms import AttachmentForm, DocumentForm, MembershipForm, SpaceForm
 from hub.core.markdown import render_markdown
 from hub.core.models import Attachment, DocumentPage, HomePage, SpaceMembership, SpacePage
@@ -41,8 +42,6 @@ from hub.doctemplates.forms import FieldsForm, is_more_rows
 from hub.doctemplates.prefill import new_document_start
 
 logger = logging.getLogger("hub.core")
-
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
 def document_or_404(request: HttpRequest, pk: int, action: str = "view") -> DocumentPage:
@@ -448,16 +447,7 @@ def attachment_download(request: HttpRequest, pk: int, filename: str) -> HttpRes
     attachment = get_object_or_404(Attachment.objects.select_related("document"), pk=pk)
     if not can(request.user, "view", attachment) or attachment.filename != filename:
         raise Http404
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return serve_upload(attachment.file, attachment.filename, attachment.content_type)
 
 
 @login_required

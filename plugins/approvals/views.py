@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Revision
 
 from hub.core.documents import revision_document
+from hub.core.files import serve_upload
 from hub.core.markdown import render_markdown
 from hub.core.models import DocumentPage, User
 from hub.core.permissions import can
@@ -27,8 +28,6 @@ from plugins.approvals.forms import CommentForm, DecisionForm, FiguresForm, With
 from plugins.approvals.models import Flow, Request, RequestAttachment, Status
 from plugins.approvals.permissions import visible_requests, waiting_for
 from plugins.approvals.timeline import timeline
-
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
 def _request_or_404(request: HttpRequest, pk: int) -> Request:
@@ -243,16 +242,7 @@ def attachment(request: HttpRequest, pk: int, filename: str) -> HttpResponse:
     file = get_object_or_404(RequestAttachment, pk=pk, filename=filename)
     if not visible_requests(request.user).filter(pk=file.request_id).exists():
         raise Http404
-    inline = file.content_type in INLINE_TYPES
-    response = FileResponse(
-        file.file.open("rb"),
-        as_attachment=not inline,
-        filename=file.filename,
-        content_type=file.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return serve_upload(file.file, file.filename, file.content_type)
 
 
 @login_required

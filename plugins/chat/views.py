@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hub.core.files import serve_upload
 from hub.core.models import SpacePage, User
 from hub.core.permissions import can
 from plugins.chat import broadcast, ratelimit, rooms, services
@@ -38,7 +39,6 @@ from plugins.chat.services import ChatError
 from plugins.chat.thread import thread_to_document
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
 def _room_or_404(request: HttpRequest, pk: int) -> Room:
@@ -223,16 +223,7 @@ def attachment_download(request: HttpRequest, pk: int, filename: str) -> HttpRes
         ChatAttachment.objects.select_related("message__room"), pk=pk, filename=filename
     )
     _room_or_404(request, attachment.message.room_id)
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return serve_upload(attachment.file, attachment.filename, attachment.content_type)
 
 
 @login_required
