@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,3 +32,8 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     start, end = (timezone.make_aware(datetime(d.year, d.month, 1)) for d in (month, following))
     return start, end
+
+
+def last_day(month: date) -> date:
+    """The month's last day."""
+    return timezone.localdate(month_bounds(month)[1]) - timedelta(days=1)

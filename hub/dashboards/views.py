@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hub import plugins
 from hub.core.markdown import render_markdown
 from hub.core.models import User
-from hub.core.months import current_month, month_bounds, parse_month
+from hub.core.months import current_month, last_day, parse_month
 from hub.dashboards import figures
 from hub.dashboards.monthly import monthly_report
 from hub.dashboards.report import word_file
@@ -79,20 +78,24 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/documents.html", context)
 
 
+def _asked_month(request: HttpRequest) -> tuple[date, str]:
+    """The ``month`` asked for (this month by default) and the error if it is not one."""
+    if not request.GET.get("month"):
+        return current_month(), ""
+    try:
+        return parse_month(request.GET["month"]), ""
+    except ValueError as problem:
+        return current_month(), str(problem)
+
+
 @login_required
 def stars(request: HttpRequest) -> HttpResponse:
     """People and departments of the viewer's scope by the points they earned in a month."""
     scope, _form = scope_for(request)
-    month, error = current_month(), ""
-    if request.GET.get("month"):
-        try:
-            month = parse_month(request.GET["month"])
-        except ValueError as problem:
-            error = str(problem)
-    _start, end = month_bounds(month)
-    last_day = timezone.localdate(end) - timedelta(days=1)
+    month, error = _asked_month(request)
     earned: dict[int, Counter] = defaultdict(Counter)
-    for points in plugins.collect("hub_register_collaboration_points", since=month, until=last_day):
+    until = last_day(month)
+    for points in plugins.collect("hub_register_collaboration_points", since=month, until=until):
         earned[points.user_id][str(points.reason)] += points.points
     people = User.objects.filter(
         pk__in=earned, department_id__in=scope.department_ids, is_active=True
@@ -111,7 +114,7 @@ def stars(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "month": month,
         "previous": (month - timedelta(days=1)).strftime("%Y-%m"),
-        "next": timezone.localdate(end).strftime("%Y-%m"),
+        "next": (until + timedelta(days=1)).strftime("%Y-%m"),
         "people": ranked[:20],
         "departments": by_department.most_common(),
         "error": error,
@@ -124,12 +127,7 @@ def operations_report(request: HttpRequest) -> HttpResponse:
     """The monthly operations report (admins only): on screen, as Word, or to print."""
     if not request.user.is_superuser:
         raise Http404
-    month, error = current_month(), ""
-    if request.GET.get("month"):
-        try:
-            month = parse_month(request.GET["month"])
-        except ValueError as problem:
-            error = str(problem)
+    month, error = _asked_month(request)
     title, markdown = monthly_report(month)
     shown = request.GET.get("format", "")
     if shown == "docx" and not error:

@@ -4,14 +4,13 @@ for decisions made before the step's deadline."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hub.core.months import month_bounds
+from hub.core.months import last_day
 from hub.dashboards.charts import Bar, bars
 from hub.dashboards.monthly import table
 from hub.items import Points, ReportSection, Widget
@@ -61,8 +60,7 @@ def points(since: date, until: date) -> list[Points]:
 
 
 def report_section(month: date) -> ReportSection:
-    _since, until = month_bounds(month)
-    flows = flow_turnaround(month, timezone.localdate(until) - timedelta(days=1))
+    flows = flow_turnaround(month, last_day(month))
     overdue = overdue_by_department()
     text = "\n\n".join(
         [
