@@ -6,10 +6,12 @@ schemes (http, https, mailto and relative URLs) and external links get
 ``fnref3``, ``fnref3:1``), which it numbers itself, so a document cannot plant others.
 """
 
+import html
 import re
 from functools import lru_cache
 
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -73,12 +75,17 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def render_markdown(source: str) -> str:
     """Render Markdown source to sanitized HTML, safe to mark safe in a template."""
-    html = markdown_parser().render(source or "")
+    rendered = markdown_parser().render(source or "")
     return nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=SAFE_URL_SCHEMES,
         attribute_filter=_keep_attribute,
         link_rel="noopener noreferrer",
     )
+
+
+def html_text(rendered: str) -> str:
+    """The plain text of rendered HTML (search snippets, previews): tags gone, entities read."""
+    return html.unescape(strip_tags(rendered))

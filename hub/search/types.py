@@ -10,20 +10,18 @@ by relevance or date, page by page.
 from __future__ import annotations
 
 import heapq
-import html
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from hub import plugins
-from hub.core.markdown import render_markdown
+from hub.core.markdown import html_text, render_markdown
 from hub.core.models import Department, DocumentPage, SpacePage, User
 from hub.core.permissions import visible_documents
 from hub.items import SearchHit, SearchType
@@ -253,7 +251,7 @@ def suggest(user: User, text: str, limit: int) -> list[tuple[SearchType, SearchH
 def _document_text(document: DocumentPage) -> str:
     """The document as plain text: its template fields, then the body rendered (no
     Markdown syntax), tags removed, unescaped."""
-    body = html.unescape(strip_tags(render_markdown(document.body)))
+    body = html_text(render_markdown(document.body))
     return "\n".join(part for part in (document.fields_text(), body) if part)
 
 

@@ -8,15 +8,13 @@ may read, so a link never reveals a document to someone who may not see it.
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.utils.html import strip_tags
 from wagtail.models import Site
 
-from hub.core.markdown import render_markdown
+from hub.core.markdown import html_text, render_markdown
 from hub.core.models import DocumentPage, User
 from hub.core.permissions import can
 
@@ -74,7 +72,7 @@ def linked_documents(body: str) -> list[DocumentPage]:
 
 def first_lines(markdown: str) -> str:
     """The first lines of a document as plain text, for a preview."""
-    text = html.unescape(strip_tags(render_markdown(markdown)))
+    text = html_text(render_markdown(markdown))
     lines = [line.strip() for line in text.splitlines() if line.strip()][:PREVIEW_LINES]
     excerpt = "\n".join(lines)
     return excerpt if len(excerpt) <= PREVIEW_CHARS else excerpt[:PREVIEW_CHARS] + "…"

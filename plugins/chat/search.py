@@ -4,12 +4,10 @@
 
 from __future__ import annotations
 
-import html
-
 from django.db.models import QuerySet
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from hub.core.markdown import html_text
 from hub.core.models import User
 from hub.items import SearchHit, SearchType
 from plugins.chat.models import Message
@@ -31,7 +29,7 @@ def describe(message: Message) -> SearchHit:
     return SearchHit(
         title=room.display_name(),
         url=message.get_absolute_url(),
-        text=html.unescape(strip_tags(message.body_html)),
+        text=html_text(message.body_html),
         space=space.title if space else "",
         department=str(space.department) if space and space.department else "",
         author=str(message.author) if message.author else "",

@@ -7,13 +7,11 @@ Anonymous feedback never shows a sender.
 
 from __future__ import annotations
 
-import html
-
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from hub.core.markdown import html_text
 from hub.core.models import User
 from hub.items import SearchHit, SearchType
 from plugins.feedback.models import Feedback
@@ -35,7 +33,7 @@ def describe(feedback: Feedback) -> SearchHit:
     return SearchHit(
         title=feedback.subject,
         url=reverse("feedback:detail", args=[feedback.pk]),
-        text=html.unescape(strip_tags(feedback.body_html)),
+        text=html_text(feedback.body_html),
         department=str(feedback.department),
         author="" if feedback.anonymous or feedback.submitter is None else str(feedback.submitter),
         date=feedback.created_at,

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import html
-
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from hub.core.markdown import html_text
 from hub.items import SearchHit, SearchType
 from plugins.taskboard.models import Task
 from plugins.taskboard.permissions import visible_tasks
@@ -21,7 +19,7 @@ def describe(task: Task) -> SearchHit:
     return SearchHit(
         title=task.title,
         url=task.get_absolute_url(),
-        text=html.unescape(strip_tags(task.description_html)),
+        text=html_text(task.description_html),
         space=task.space.title,
         department=str(task.department) if task.department else "",
         author=str(task.assignee) if task.assignee else "",
