@@ -21,6 +21,9 @@ Hub commands:
                                       remind people whose weekly report is missing
   hub archive propose [--days N]      propose idle spaces and documents for archiving
   hub reindex [--procs N]             rebuild the search index from the database
+  hub backup [PATH] [--no-progress]   back up the database and media files to one .tar.gz
+  hub restore PATH [--force] [--no-progress]
+                                      restore a backup into a fresh site (index rebuilt)
   hub migrate, hub createsuperuser, hub shell, ...   every Django command works too
 
 Data lives in HUB_DATA_DIR (default ./var). See README.md for the environment variables.

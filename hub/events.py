@@ -14,10 +14,11 @@ from wagtail.signals import post_page_move
 from hub import plugins
 
 
-def _revision_saved(sender, instance: Revision, created: bool, **kwargs) -> None:
+def _revision_saved(sender, instance: Revision, created: bool, raw: bool = False, **kwargs) -> None:
     from hub.core.models import DocumentPage
 
-    if not created or instance.content_type.model_class() is not DocumentPage:
+    # raw: loaded from a backup or fixture, not saved by anyone; nothing happened to tell.
+    if raw or not created or instance.content_type.model_class() is not DocumentPage:
         return
 
     def fire() -> None:

@@ -40,6 +40,7 @@ from hub.core.permissions import can, forget_roles, visible_documents, visible_s
 from hub.doctemplates.fields import field_diffs
 from hub.doctemplates.forms import FieldsForm, is_more_rows
 from hub.doctemplates.prefill import new_document_start
+from hub.ops.audit import as_actor
 
 logger = logging.getLogger("hub.core")
 
@@ -142,6 +143,7 @@ def space_view(request: HttpRequest, space: SpacePage) -> HttpResponse:
 
 
 @login_required
+@as_actor
 def space_create(request: HttpRequest) -> HttpResponse:
     form = SpaceForm(request.POST or None, initial={"visibility": SpacePage.Visibility.MEMBERS})
     if request.method == "POST" and form.is_valid():
@@ -163,6 +165,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@as_actor
 def space_members(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space_or_404(request, pk, "admin")
     form = MembershipForm(request.POST or None)
@@ -186,6 +189,7 @@ def space_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@as_actor
 def space_member_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
     space = _space_or_404(request, pk, "admin")
     get_object_or_404(SpaceMembership, pk=membership_id, space=space).delete()

@@ -17,6 +17,7 @@ from hub.core.markdown import render_markdown
 from hub.core.views import document_or_404
 from hub.export.docx import WORD_CONTENT_TYPE, build_docx
 from hub.export.markdown import export_markdown as markdown_file
+from hub.ops.audit import EXPORT, record
 
 # Characters Windows, macOS or a shell would refuse or misread in a file name.
 UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -40,6 +41,7 @@ def download_response(content: bytes, content_type: str, filename: str) -> HttpR
 @login_required
 def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
+    record(request.user, EXPORT, document, format="markdown")
     text = markdown_file(document, request.build_absolute_uri(document.url))
     return download_response(
         text.encode("utf-8"),
@@ -51,6 +53,7 @@ def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_or_404(request, pk)
+    record(request.user, EXPORT, document, format="docx")
     content = build_docx(
         document, request.user, request.build_absolute_uri(document.url), request.get_host()
     )

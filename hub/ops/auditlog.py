@@ -56,6 +56,7 @@ def entry_keys(filters: AuditFilters) -> QuerySet:
     """(source, id, timestamp) of every matching entry of both tables, newest first."""
     page_keys, model_keys = (
         _filtered(model, filters)
+        .order_by()  # the models' default ordering is not allowed inside a UNION
         .annotate(source=Value(source))
         .values_list("source", "id", "timestamp")
         for source, model in SOURCES.items()

@@ -46,13 +46,23 @@ def check_search_index() -> bool:
     for model in get_indexed_models():
         store = backend.get_index_for_model(model).store
         stores[str(store.path)] = store
+    healthy = True
+    # Every store is opened, not only up to the first failure: opening an unreadable
+    # one starts its rebuild.
     for store in stores.values():
         index = store.index()
         if index is None:  # unreadable, or being rebuilt
-            return False
-        with index.searcher() as searcher:
-            searcher.search(Every(), limit=1)
-    return True
+            healthy = False
+            continue
+        try:
+            with index.searcher() as searcher:
+                searcher.search(Every(), limit=1)
+        except Exception as error:
+            logger.exception("The search index %s cannot be searched", store.path)
+            if not store.readable():  # as after a failed search: rebuild what is unreadable
+                store.broken(error)
+            healthy = False
+    return healthy
 
 
 def check_channel_layer() -> bool:
