@@ -16,6 +16,13 @@ if "plugins.approvals" not in settings.INSTALLED_APPS:
     collect_ignore_glob = ["test_*.py"]
 
 
+@pytest.fixture(autouse=True)
+def _english_notifications(settings):
+    """Notifications go out in each person's language, else the hub's: the tests' people
+    choose none, and the tests read English."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def people(org) -> SimpleNamespace:
     """The org fixture's people plus:

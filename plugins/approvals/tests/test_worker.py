@@ -51,6 +51,7 @@ def test_a_killed_worker_loses_and_repeats_nothing(
         **os.environ,
         "HUB_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "HUB_LANGUAGE": "en",  # the worker's notifications, read below in English
     }
 
     def start() -> subprocess.Popen:

@@ -7,10 +7,18 @@ import threading
 import tracemalloc
 
 import pytest
+from django.utils import translation
 
 from plugins.wordimport.converter import convert_docx
 from plugins.wordimport.safety import UnsafeDocument, check_docx
 from plugins.wordimport.tests import docx_files
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")
