@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import override
+from wagtail.log_actions import log
 
 from hub import plugins
 from hub.core.models import User
@@ -26,7 +27,7 @@ def record(
     comment: str,
     when: datetime,
 ) -> Decision:
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         request=request,
         step_run=step_run,
         actor=actor,
@@ -34,6 +35,10 @@ def record(
         comment=comment,
         created_at=when,
     )
+    # The same decision in the hub's audit log (Wagtail's log entries, /ops/audit/).
+    data = {"step": step_run.name if step_run else "", "comment": comment[:500]}
+    log(request, f"approvals.{action}", user=actor, data=data)
+    return decision
 
 
 def tell(people: Iterable[User], make_text: Callable[[], str], url: str) -> None:

@@ -1,16 +1,19 @@
-"""Wagtail admin: approval flows are snippets, edited with their steps inline.
+"""Wagtail admin: approval flows are snippets, edited with their steps inline; every kind of
+decision is an action of the audit log.
 
 The admin form (``forms.FlowAdminForm``) checks each step against the flow's form fields
 (a condition names an existing, comparable field; a rule has what it needs).
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from plugins.approvals.forms import FlowAdminForm
-from plugins.approvals.models import Flow
+from plugins.approvals.models import Action, Flow
 
 STEP_PANELS = [
     FieldPanel("name"),
@@ -54,3 +57,11 @@ class FlowViewSet(SnippetViewSet):
 
 
 register_snippet(FlowViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_decisions(actions) -> None:
+    for action in Action:
+        # Lazy: shown in the audit log reader's language, not the one active at start-up.
+        label = format_lazy(_("Approval request {what}"), what=action.label)
+        actions.register_action(f"approvals.{action.value}", label, label)

@@ -159,3 +159,18 @@ def test_the_decision_log_cannot_be_changed_or_deleted(people, login, submit_bud
     with pytest.raises(DecisionLogError):
         decision.delete()
     assert Decision.objects.get(pk=decision.pk).comment == ""
+
+
+def test_decisions_are_in_the_audit_log(people, login, submit_budget, act):
+    from wagtail.models import ModelLogEntry
+
+    approval = submit_budget(login(people.mkt_member))
+    act(login(people.fin_clerk), approval, "approve", "预算合理")
+    entries = ModelLogEntry.objects.filter(action__startswith="approvals.").order_by("pk")
+    assert [(e.action, e.user_id, e.data["step"]) for e in entries] == [
+        ("approvals.submit", people.mkt_member.pk, "财务审核"),
+        ("approvals.approve", people.fin_clerk.pk, "财务审核"),
+    ]
+    assert entries[1].data["comment"] == "预算合理"
+    page = login(people.admin).get("/ops/audit/", {"action": "approvals.approve"})
+    assert "Approval request approved" in page.content.decode()
