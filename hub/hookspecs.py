@@ -152,6 +152,11 @@ def hub_space_created(space: SpacePage) -> None:
 
 
 @hookspec
+def hub_demo_loaded(users: dict[str, User]) -> None:
+    """The demo organisation and documents were loaded: add the plugin's own demo content."""
+
+
+@hookspec
 def hub_space_archived(space: SpacePage, user: User | None) -> None:
     """A space was archived: it is read-only and its documents are archived."""
 

@@ -651,3 +651,17 @@ def test_space_archived_and_space_restored_fire_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         admin.post(f"/archive/spaces/{spaces.rd.pk}/restore/")
     assert calls_of("hub_space_restored") == [{"space": spaces.rd.pk, "user": org.admin}]
+
+
+def test_demo_loaded_fires_once_the_demo_is_committed(
+    db, dummy, django_capture_on_commit_callbacks
+):
+    from hub.core.demo import load_demo
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        load_demo("demo-pass-2026", StringIO())
+    assert calls_of("hub_demo_loaded") == [], "not before the commit"
+    for callback in callbacks:
+        callback()
+    (call,) = calls_of("hub_demo_loaded")
+    assert {"wujing", "zhangwei", "qianhong"} <= set(call["usernames"])

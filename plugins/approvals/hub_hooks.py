@@ -81,3 +81,10 @@ def hub_register_monthly_report_sections(month) -> list:
     from plugins.approvals.dashboard import report_section
 
     return [report_section(month)]
+
+
+@hookimpl
+def hub_demo_loaded(users) -> None:
+    from plugins.approvals.demo import load
+
+    load(users)

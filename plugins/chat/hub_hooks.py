@@ -60,3 +60,10 @@ def hub_register_template_fragments(slot, request, context) -> list[Fragment]:
             )
         ]
     return []
+
+
+@hookimpl
+def hub_demo_loaded(users) -> None:
+    from plugins.chat.demo import load
+
+    load(users)

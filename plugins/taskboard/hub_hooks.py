@@ -93,3 +93,10 @@ def hub_register_dashboard_widgets(request, scope) -> list[Widget]:
     from plugins.taskboard.dashboard import progress_panel
 
     return [progress_panel(scope)]
+
+
+@hookimpl
+def hub_demo_loaded(users) -> None:
+    from plugins.taskboard.demo import load
+
+    load(users)

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
+from hub import plugins
 from hub.core.documents import create_document, save_document
 from hub.core.models import Department, DocumentPage, HomePage, SpaceMembership, SpacePage, User
 from hub.core.orgimport import import_org
@@ -309,6 +310,8 @@ def load_demo(password: str, stdout: TextIO) -> None:
             _load_document(document, spaces[document.space], users)
             for document in tqdm(documents, desc=_("Demo documents"), unit="doc", disable=None)
         )
+        # Plugins add their demo content (tasks, requests, messages) once this commits.
+        transaction.on_commit(lambda: plugins.notify("hub_demo_loaded", users=users))
     stdout.write(result.summary() + "\n")
     stdout.write(
         _(

@@ -276,3 +276,8 @@ def hub_space_archived(space, user) -> None:
 @hookimpl
 def hub_space_restored(space, user) -> None:
     record("hub_space_restored", space=space.pk, user=user)
+
+
+@hookimpl
+def hub_demo_loaded(users) -> None:
+    record("hub_demo_loaded", usernames=sorted(users))
