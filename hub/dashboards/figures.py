@@ -170,4 +170,5 @@ def cross_edit_points(start: date, end: date) -> list[Points]:
         space_department = spaces.get(int(document_id))
         if space_department is not None and space_department != department_id:
             pairs.add((user_id, document_id))
-    return [Points(user_id, 1, _("other departments' documents edited")) for user_id, _ in pairs]
+    label = _("other departments' documents edited")
+    return [Points(user_id, 1, label) for user_id, _document in pairs]

@@ -23,7 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from hub.core.diff import TextDiff, diff_text
@@ -40,7 +40,8 @@ TYPES = {
     "datetime": gettext_lazy("Date and time"),
     "week": gettext_lazy("Week"),
     "person": gettext_lazy("Person"),
-    "people": gettext_lazy("People"),
+    # A field holding several people (the plain "People" is a heading elsewhere).
+    "people": pgettext_lazy("field type", "People"),
     "department": gettext_lazy("Department"),
     "number": gettext_lazy("Number"),
     "percent": gettext_lazy("Percent"),

@@ -102,13 +102,22 @@ def test_filters_reject_bad_input_clearly_and_keep_the_defaults(org, login, acti
     assert "0 saves, 0 documents" in panel(old.content.decode(), "documents")
 
 
-def test_collaboration_stars_rank_people_and_departments(org, login, activity):
+def test_collaboration_stars_rank_people_and_departments(
+    org, spaces, login, activity, make_document
+):
+    from hub.core.models import SpaceMembership
+
+    # Marketing helps in R&D's department space: a point for editing there.
+    SpaceMembership.objects.create(space=spaces.rd, user=org.mkt_member, role="editor")
+    shared = make_document(spaces.rd, org.rd_member, title="接口约定")
+    save_document(shared, org.mkt_member, "接口约定", "市场部的意见", "published", [])
     client = login(org.admin)
     html = client.get(reverse("dashboards:stars")).content.decode()
     # rd_member filed a weekly report before the deadline (2 points); the documents edited
     # across departments are in project spaces, which belong to no department (0).
-    rows = re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>.*?<td>(\d+)</td>", html)
-    assert rows and rows[0][0] == "张伟"
+    rows = re.findall(r"<tr><td>\d+</td><td>([^<]+)</td><td>[^<]*</td><td>(\d+)</td>", html)
+    assert rows == [("张伟", "2"), ("刘洋", "1")]
+    assert "other departments&#x27; documents edited 1" in html
     bad = client.get(reverse("dashboards:stars"), {"month": "2026-99"}).content.decode()
     assert "is not a month: write it as YYYY-MM" in bad
     earlier = client.get(reverse("dashboards:stars"), {"month": "2020-01"}).content.decode()
