@@ -22,6 +22,8 @@ from datetime import datetime
 import docx
 from django.utils.translation import gettext as _
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.oxml import parse_xml
 
 from plugins.wordimport.numbering import ListItem, Numbering
@@ -686,6 +688,19 @@ class Converter:
         return f"## {_('Comments')}\n\n" + "\n".join(items)
 
 
+def _core_properties(document) -> CoreProperties | None:
+    """The document's properties (title, author, dates), or None when it has none.
+
+    Found by the part's type, not the relationship's: LibreOffice relates them with the
+    variant type ``.../officedocument/2006/relationships/metadata/core-properties``, which
+    python-docx misses and then makes up defaults (the title "Word Document").
+    """
+    for rel in document.part.package.rels.values():
+        if not rel.is_external and isinstance(rel.target_part, CorePropertiesPart):
+            return rel.target_part.core_properties
+    return None
+
+
 def convert_docx(
     data: bytes, options: Options | None = None, limits: Limits | None = None
 ) -> Conversion:
@@ -695,13 +710,13 @@ def convert_docx(
     document = docx.Document(io.BytesIO(data))
     converter = Converter(document, options)
     markdown = converter.convert()
-    properties = document.core_properties
+    properties = _core_properties(document)
     return Conversion(
         markdown=markdown,
-        title=(properties.title or "").strip() or converter.title,
-        author=(properties.author or "").strip(),
-        created=properties.created,
-        modified=properties.modified,
+        title=(properties.title if properties else "").strip() or converter.title,
+        author=(properties.author if properties else "").strip(),
+        created=properties.created if properties else None,
+        modified=properties.modified if properties else None,
         images=list(converter.images.values()),
         warnings=converter.warnings,
     )

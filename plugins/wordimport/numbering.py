@@ -105,8 +105,16 @@ def _roman(number: int) -> str:
     return out
 
 
+# The "capital" numerals of contracts and invoices (壹贰叁), from the everyday ones.
+LEGAL_SIMPLIFIED = str.maketrans("一二三四五六七八九十百千万", "壹贰叁肆伍陆柒捌玖拾佰仟万")
+LEGAL_TRADITIONAL = str.maketrans("一二三四五六七八九十百千万", "壹貳參肆伍陸柒捌玖拾佰仟萬")
+
+
 def format_number(number: int, fmt: str) -> str:
     """``number`` written in a Word numbering format."""
+    if fmt == "none":
+        # Word shows no number (LibreOffice writes its unnumbered headings this way).
+        return ""
     if fmt in {"lowerLetter", "upperLetter"}:
         text = _letters(number)
         return text.upper() if fmt == "upperLetter" else text
@@ -118,9 +126,15 @@ def format_number(number: int, fmt: str) -> str:
         "chineseCountingThousand",
         "japaneseCounting",
         "taiwaneseCounting",
+        # LibreOffice writes 一、二、三 this way.
+        "taiwaneseCountingThousand",
         "ideographDigital",
     }:
         return _chinese(number)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(number).translate(LEGAL_SIMPLIFIED)
+    if fmt == "ideographLegalTraditional":
+        return _chinese(number).translate(LEGAL_TRADITIONAL)
     if fmt == "ideographTraditional":
         return HEAVENLY_STEMS[(number - 1) % 10]
     if fmt == "ideographZodiac":

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from hub.core.models import Attachment, DocumentPage
 from plugins.wordimport.models import ImportedFile
@@ -32,7 +33,9 @@ def inbox(tmp_path):
 
 def run(*args) -> str:
     out = io.StringIO()
-    call_command("import", "docs", *map(str, args), stdout=out)
+    # The summary is read in English, whatever language an earlier test left active.
+    with translation.override("en"):
+        call_command("import", "docs", *map(str, args), stdout=out)
     return out.getvalue()
 
 

@@ -45,6 +45,10 @@ def test_chinese_document_headings_numbering_and_table():
         (2, "decimalEnclosedCircle", "②"),
         (4, "lowerRoman", "iv"),
         (28, "upperLetter", "BB"),
+        (12, "taiwaneseCountingThousand", "十二"),
+        (23, "chineseLegalSimplified", "贰拾叁"),
+        (105, "ideographLegalTraditional", "壹佰零伍"),
+        (3, "none", ""),
     ],
 )
 def test_number_formats(number, fmt, expected):
