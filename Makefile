@@ -33,6 +33,25 @@ test: setup $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# The suite again on real servers (docs/deploy.md): PostgreSQL (DATABASE_URL), Redis
+# (REDIS_URL) and the PostgreSQL search backend; tests/scale/ runs only here. .ci/run
+# starts both servers on loopback; locally, point the two variables at yours.
+SCALE_STAMP := $(VENV)/.installed-scale
+$(SCALE_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
+	touch $(SCALE_STAMP)
+
+# A worker started by this test must use the test run's own database, which it names as
+# an SQLite file: it runs in `make test` only.
+SCALE_DESELECT := \
+	--deselect plugins/approvals/tests/test_worker.py::test_a_killed_worker_loses_and_repeats_nothing
+
+.PHONY: test-scale
+test-scale: $(SCALE_STAMP) $(NODE_STAMP)
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || \
+		{ echo "make test-scale needs DATABASE_URL (postgres://...) and REDIS_URL (redis://...)"; exit 2; }
+	SEARCH_BACKEND=postgres $(BIN)/pytest $(SCALE_DESELECT)
+
 bench: setup
 	$(BIN)/python -m tests.bench
 

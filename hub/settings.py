@@ -199,18 +199,13 @@ HUB_TASK_BACKEND = "hub"
 # without it they live in this one process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis pub/sub: a message reaches the processes listening now, at once (no polling),
+    # and nothing is kept for those that are not; whatever a process misses is repaired
+    # by the rooms' state-vector sync and the chat's resume on reconnect.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": "hub:channels:",
-                # A burst of co-editing updates must not overflow a room's channel (100 by
-                # default); whatever is dropped anyway is repaired by the state-vector sync.
-                "capacity": 1000,
-                # A room stays in its document's group for as long as it is open.
-                "group_expiry": 7 * 24 * 3600,
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hub"},
         }
     }
     CACHES = {
@@ -253,6 +248,12 @@ HUB_COLLAB_RECHECK_SECONDS = float(os.environ.get("HUB_COLLAB_RECHECK_SECONDS", 
 # Weekly reports (hub.doctemplates; docs/templates.md): `hub remind weekly-reports` reminds
 # those who have not filed theirs once this moment of the week has passed.
 HUB_WEEKLY_REPORT_DEADLINE = os.environ.get("HUB_WEEKLY_REPORT_DEADLINE", "FRI 18:00")
+
+# Operations (hub.ops; docs/operations.md): /healthz says no worker runs once a task has
+# been due this long; this many failed logins of one account within the window alert admins.
+HUB_HEALTH_WORKER_GRACE_MINUTES = int(os.environ.get("HUB_HEALTH_WORKER_GRACE_MINUTES", "5"))
+HUB_LOGIN_FAILURE_LIMIT = int(os.environ.get("HUB_LOGIN_FAILURE_LIMIT", "5"))
+HUB_LOGIN_ALERT_WINDOW_MINUTES = int(os.environ.get("HUB_LOGIN_ALERT_WINDOW_MINUTES", "15"))
 
 # Archiving (hub.archiving; docs/archiving.md): `hub archive propose` proposes spaces and
 # documents with no activity for this many days.
@@ -316,6 +317,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("HUB_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (a proxy in front, docs/deploy.md): redirect plain HTTP, except the
+# health endpoint that load balancers probe, and ask browsers to use HTTPS only. uvicorn
+# takes the scheme from a proxy's X-Forwarded-Proto (on loopback, or FORWARDED_ALLOW_IPS).
+SECURE_SSL_REDIRECT = env_bool("HUB_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HUB_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HUB_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HUB_HSTS_PRELOAD")
 
 LOGGING = {
     "version": 1,

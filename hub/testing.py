@@ -19,6 +19,7 @@ moves the clock (``time_machine.travel``) sees deadlines pass::
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,9 @@ from django.conf import settings
 from django.urls import clear_url_caches
 
 from hub.plugins import pm
+
+# What makes a site scaled out; a subprocess given none of it runs an embedded site.
+SCALE_OUT_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SEARCH_BACKEND", "SEARCH_URL", "HUB_WORKERS")
 
 
 def reload_urls() -> None:
@@ -77,3 +81,10 @@ def run_due_tasks() -> None:
     while (task_result := due.ready().get_locked()) is not None:
         task_result.claim(worker.worker_id)
         worker.run_task(task_result)
+
+
+def embedded_site_env(data_dir: str | os.PathLike, **extra: str) -> dict[str, str]:
+    """The environment of a ``hub`` subprocess running a site of its own in ``data_dir``:
+    SQLite, Whoosh and the in-memory layer, even when the tests run scaled out."""
+    env = {key: value for key, value in os.environ.items() if key not in SCALE_OUT_VARIABLES}
+    return {**env, "HUB_DATA_DIR": str(data_dir), **extra}

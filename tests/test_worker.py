@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 import tests.plugins.dummy as dummy_plugin
-from hub.testing import run_due_tasks
+from hub.testing import embedded_site_env, run_due_tasks
 from tests.plugins.dummy.tasks import remember
 
 
@@ -47,7 +47,7 @@ def test_worker_refuses_a_bad_interval(db):
 
 
 def test_serve_starts_a_worker_and_it_dies_with_the_server(tmp_path):
-    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path)}
+    env = embedded_site_env(tmp_path)
     hub = [sys.executable, "-m", "hub.cli"]
     subprocess.run([*hub, "migrate", "-v0"], env=env, check=True)
     with socket.socket() as sock:

@@ -9,7 +9,6 @@ are pushed out of reach, so only the update log can save the text.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -21,6 +20,7 @@ import pytest
 
 from hub.collab import protocol
 from hub.collab.crdt import new_doc
+from hub.testing import embedded_site_env
 
 HUB = str(Path(sys.executable).with_name("hub"))
 SETUP = """
@@ -111,14 +111,13 @@ class Client:
 
 @pytest.mark.timeout(180)
 def test_sigkill_loses_no_acknowledged_update(engine, tmp_path):
-    env = {
-        **os.environ,
-        "HUB_DATA_DIR": str(tmp_path / "data"),
-        "HUB_COLLAB_ENGINE": engine,
-        "HUB_COLLAB_IDLE_SECONDS": "3600",
-        "HUB_COLLAB_CHECKPOINT_SECONDS": "3600",
-        "HUB_COLLAB_COMPACT_AFTER": "50",  # compaction runs mid-edit too
-    }
+    env = embedded_site_env(
+        tmp_path / "data",
+        HUB_COLLAB_ENGINE=engine,
+        HUB_COLLAB_IDLE_SECONDS="3600",
+        HUB_COLLAB_CHECKPOINT_SECONDS="3600",
+        HUB_COLLAB_COMPACT_AFTER="50",  # compaction runs mid-edit too
+    )
     subprocess.run([HUB, "migrate", "-v", "0"], env=env, check=True)
     out = subprocess.run(
         [HUB, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True

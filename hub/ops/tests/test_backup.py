@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import tarfile
@@ -17,6 +16,7 @@ import pytest
 
 from hub.ops.archive import BackupError
 from hub.ops.restore import restore_backup
+from hub.testing import embedded_site_env
 
 HUB = str(Path(sys.executable).with_name("hub"))
 PASSWORD = "demo-pass-42"
@@ -84,7 +84,7 @@ def hub(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProces
 
 def site(root: Path, name: str) -> dict[str, str]:
     """The environment of a site whose data folder is ``root/name``, migrated."""
-    env = {**os.environ, "HUB_DATA_DIR": str(root / name), "HUB_LANGUAGE": "en"}
+    env = embedded_site_env(root / name, HUB_LANGUAGE="en")
     hub(env, "migrate", "-v", "0")
     return env
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
-        parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.HUB_WORKERS,
+            help="web worker processes (HUB_WORKERS, 1); more than one needs REDIS_URL",
+        )
         parser.add_argument(
             "--access-log",
             action="store_true",
@@ -52,6 +58,13 @@ class Command(BaseCommand):
             )
         if workers < 1:
             raise CommandError(_("--workers must be at least 1"))
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(
+                _(
+                    "--workers above 1 needs REDIS_URL: co-editing and chat rooms in different"
+                    " processes meet through Redis"
+                )
+            )
         url = f"http://{host}:{port}/"
         self.stdout.write(_("Hub is serving on %(url)s (Ctrl+C stops it)") % {"url": url})
         # Deadlines (approval reminders, escalation) are kept by a worker process beside

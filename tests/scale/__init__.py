@@ -1,0 +1,1 @@
+"""Tests on real servers (PostgreSQL, Redis, several `hub serve` processes): `make test-scale`."""
