@@ -19,9 +19,9 @@ def hub_register_urls() -> list:
 
 @hookimpl
 def hub_register_nav_items(request) -> list[NavItem]:
-    from hub.dashboards.scope import viewable_departments
+    from hub.dashboards.scope import may_see_dashboards
 
-    if not request.user.is_authenticated or not viewable_departments(request.user):
+    if not request.user.is_authenticated or not may_see_dashboards(request.user):
         return []
     return [NavItem("dashboard", _("Dashboard"), reverse("dashboards:dashboard"), order=60)]
 

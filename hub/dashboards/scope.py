@@ -62,6 +62,11 @@ def viewable_departments(user: User) -> list[Department]:
     return list(Department.objects.filter(pk__in=ids).order_by("code"))
 
 
+def may_see_dashboards(user: User) -> bool:
+    """Whether ``user`` has any department to see (cheap: asked on every page for the nav)."""
+    return user.is_superuser or Department.objects.filter(head=user).exists()
+
+
 class ScopeForm(forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, label=_("Department")
