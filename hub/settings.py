@@ -244,6 +244,8 @@ HUB_COLLAB_COMPACT_AFTER = int(os.environ.get("HUB_COLLAB_COMPACT_AFTER", "500")
 HUB_COLLAB_SYNC_SECONDS = float(os.environ.get("HUB_COLLAB_SYNC_SECONDS", "10"))
 # Connections re-check the user's access this often (revoked or deactivated: closed).
 HUB_COLLAB_RECHECK_SECONDS = float(os.environ.get("HUB_COLLAB_RECHECK_SECONDS", "5"))
+# A connection this many frames behind (its socket not taking writes) is closed with 1013.
+HUB_COLLAB_MAX_BACKLOG = int(os.environ.get("HUB_COLLAB_MAX_BACKLOG", "10000"))
 
 # Weekly reports (hub.doctemplates; docs/templates.md): `hub remind weekly-reports` reminds
 # those who have not filed theirs once this moment of the week has passed.

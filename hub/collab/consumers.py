@@ -9,7 +9,7 @@ applied or relayed; a bad one closes the socket with the code ``ProtocolError`` 
 
 Frames to a client go through its outbox, which one task per connection drains: the room
 relays to everyone without waiting for anyone's socket, and a client that falls
-``MAX_BACKLOG`` frames behind is closed (1013, try again later; y-websocket reconnects
+``HUB_COLLAB_MAX_BACKLOG`` frames behind is closed (1013, try again later; y-websocket reconnects
 and syncs what it missed) instead of growing the server's memory.
 """
 
@@ -48,7 +48,6 @@ from hub.core.permissions import can
 
 logger = logging.getLogger("hub.collab")
 
-MAX_BACKLOG = 10_000
 CLOSE_TRY_AGAIN = 1013
 
 
@@ -164,7 +163,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     def send_frame(self, frame: bytes) -> None:
         if self.closing:
             return
-        if len(self.outbox) >= MAX_BACKLOG:
+        if len(self.outbox) >= settings.HUB_COLLAB_MAX_BACKLOG:
             logger.info("document %s: closing a connection that fell behind", self.page_id)
             self.closing = True
             self.outbox.clear()

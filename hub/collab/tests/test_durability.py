@@ -3,7 +3,8 @@ character a second client had received (= acknowledged) is still there.
 
 The server is ``hub serve`` in a subprocess with its own data folder; the clients are
 Python y-websocket clients (the ``websockets`` package and a CRDT document). Checkpoints
-are pushed out of reach, so only the update log can save the text.
+are pushed out of reach, so only the update log can save the text. A client that stops
+reading is closed with 1013 instead of growing the server's memory, and catches up.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ class Client:
     async def __aenter__(self) -> Client:
         from websockets.asyncio.client import connect
 
-        self.socket = await connect(self.url, additional_headers={"Cookie": self.cookie})
+        self.socket = await connect(
+            self.url, additional_headers={"Cookie": self.cookie}, max_size=None
+        )
         await self.socket.send(protocol.sync_frame(protocol.SYNC_STEP1, self.doc.state_vector()))
         self.reader = asyncio.ensure_future(self._read())
         return self
@@ -164,3 +167,63 @@ def test_sigkill_loses_no_acknowledged_update(engine, tmp_path):
     assert acknowledged.startswith("开头\n") and len(acknowledged) >= 203
     assert recovered.startswith(acknowledged)
     assert ("开头\n" + typed).startswith(recovered)
+
+
+@pytest.mark.timeout(180)
+def test_reader_that_falls_behind_is_closed_1013_and_resyncs(tmp_path):
+    """A client that stops reading while edits pour in is closed with 1013 once its outbox
+    holds ``HUB_COLLAB_MAX_BACKLOG`` frames; the writer is unaffected, and the slow client
+    reconnects to the whole text."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    env = embedded_site_env(tmp_path / "data", HUB_COLLAB_MAX_BACKLOG="20")
+    subprocess.run([HUB, "migrate", "-v", "0"], env=env, check=True)
+    out = subprocess.run(
+        [HUB, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    page_id, cookie = out[-2], f"sessionid={out[-1]}"
+    server = Server(env)
+    url = f"ws://127.0.0.1:{server.port}/ws/docs/{page_id}"
+    # Big updates fill the loopback socket buffers after a few megabytes; only then do
+    # frames wait in the server's outbox.
+    chunk, chunks = "慢" * 20_000, 200
+
+    async def flood() -> tuple[int | None, int]:
+        async with Client(url, cookie) as writer:
+            await writer.wait_for(lambda text: text == "开头\n")
+            # max_queue=1: the client stops reading its socket once one frame waits; a
+            # fixed receive buffer keeps the kernel from growing it to tens of megabytes.
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+            sock.connect(("127.0.0.1", server.port))
+            sock.setblocking(False)
+            slow = await connect(url, sock=sock, additional_headers={"Cookie": cookie}, max_queue=1)
+            await slow.send(protocol.sync_frame(protocol.SYNC_STEP1, new_doc().state_vector()))
+            for _ in range(chunks):
+                # Each chunk from a fresh replica (no diff against megabytes of text): a
+                # concurrent insert, which every replica merges in the same order.
+                update = new_doc().set_text(chunk)
+                await writer.socket.send(protocol.sync_frame(protocol.SYNC_UPDATE, update))
+            code = None
+            try:
+                while True:
+                    await asyncio.wait_for(slow.recv(), timeout=30)
+            except ConnectionClosed as closed:
+                code = closed.rcvd.code if closed.rcvd else None
+            # The writer's connection is still open and served: a sync round trip works.
+            await writer.socket.send(
+                protocol.sync_frame(protocol.SYNC_STEP1, writer.doc.state_vector())
+            )
+            async with Client(url, cookie) as again:
+                expected = len("开头\n") + chunks * len(chunk)
+                await again.wait_for(lambda text: len(text) == expected, timeout=60)
+                return code, len(again.doc.text())
+
+    server.start()
+    try:
+        code, length = asyncio.run(flood())
+    finally:
+        server.kill()
+    assert code == 1013
+    assert length == len("开头\n") + chunks * len(chunk)
