@@ -34,23 +34,20 @@ test: setup $(NODE_STAMP)
 	$(BIN)/pytest
 
 # The suite again on real servers (docs/deploy.md): PostgreSQL (DATABASE_URL), Redis
-# (REDIS_URL) and the PostgreSQL search backend; tests/scale/ runs only here. .ci/run
+# (REDIS_URL) and the PostgreSQL search backend; tests/scale/ and the PostgreSQL variants
+# of the search behaviour tests (hub/search/tests) run only here, and so do the OpenSearch
+# and Elasticsearch tests (their clients are installed here; they need no server). .ci/run
 # starts both servers on loopback; locally, point the two variables at yours.
 SCALE_STAMP := $(VENV)/.installed-scale
 $(SCALE_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,redis,opensearch,elasticsearch]'
 	touch $(SCALE_STAMP)
-
-# A worker started by this test must use the test run's own database, which it names as
-# an SQLite file: it runs in `make test` only.
-SCALE_DESELECT := \
-	--deselect plugins/approvals/tests/test_worker.py::test_a_killed_worker_loses_and_repeats_nothing
 
 .PHONY: test-scale
 test-scale: $(SCALE_STAMP) $(NODE_STAMP)
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || \
 		{ echo "make test-scale needs DATABASE_URL (postgres://...) and REDIS_URL (redis://...)"; exit 2; }
-	SEARCH_BACKEND=postgres $(BIN)/pytest $(SCALE_DESELECT)
+	SEARCH_BACKEND=postgres $(BIN)/pytest
 
 bench: setup
 	$(BIN)/python -m tests.bench

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from hub.dashboards.scope import Scope
     from hub.items import (
         Action,
+        ArchiveType,
         Fragment,
         NavItem,
         NotificationChannel,
@@ -121,6 +122,15 @@ def hub_register_reports() -> list[Subcommand]:
 @hookspec
 def hub_register_search_types() -> list[SearchType]:
     """Add a kind of content to the search page, searchable only by those who may see it."""
+
+
+@hookspec
+def hub_register_archive_types() -> list[ArchiveType]:
+    """Add kinds of things that archiving proposes when idle, archives and restores.
+
+    Spaces and documents are the core's own; a type's items are proposed, notified and
+    decided with them (``hub archive propose``, ``/archive/``), by their owners only.
+    """
 
 
 @hookspec(firstresult=True)

@@ -158,3 +158,42 @@ class ReportSection:
     title: str
     markdown: str
     order: int = 100
+
+
+@dataclass
+class ArchiveItem:
+    """One thing an ``ArchiveType`` archives, as the archiving page and notices show it.
+
+    ``key`` names it within its type (a string, kept on the proposal). ``owners`` are the
+    people told when it is proposed and the only ones who may archive, keep or restore it.
+    """
+
+    key: str
+    label: str
+    url: str
+    owners: list[Any]
+    last_activity: datetime | None = None
+
+
+@dataclass
+class ArchiveType:
+    """A kind of thing, besides spaces and documents, that archiving proposes when nobody
+    used it for ``HUB_ARCHIVE_AFTER_DAYS`` (chat rooms…).
+
+    ``idle(cutoff)`` returns the items not archived with no activity since ``cutoff``;
+    ``find(key)`` one item, archived or not (None if there is no such thing);
+    ``archived(user)`` the archived items ``user`` owns. ``archive(key, user)`` and
+    ``restore(key, user)`` return False when there was nothing to change; the hub checks
+    that ``user`` owns the item before calling them. ``counted(n)`` says how many in a
+    sentence ("3 chat rooms", with ``ngettext``).
+    """
+
+    name: str
+    label: str
+    idle: Callable[[datetime], list[ArchiveItem]]
+    find: Callable[[str], ArchiveItem | None]
+    archived: Callable[[Any], list[ArchiveItem]]
+    archive: Callable[[str, Any], bool]
+    restore: Callable[[str, Any], bool]
+    counted: Callable[[int], str]
+    order: int = 100

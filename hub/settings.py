@@ -279,8 +279,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")
 # The search engine (docs/search.md, docs/deploy.md), by SEARCH_BACKEND: "whoosh" (the
 # hub.search backend, an index folder on local disk); "postgres" (PostgreSQL full-text
 # search over text segmented like Whoosh's, in the database itself: hub.search.postgres);
-# "opensearch" or "elasticsearch" (Wagtail's own backends, on the server at SEARCH_URL,
-# in the index SEARCH_INDEX).
+# "opensearch" or "elasticsearch" (Wagtail's own backends with the hub's segmentation,
+# hub.search.opensearch / hub.search.elasticsearch, on the server at SEARCH_URL, in the
+# indexes named after SEARCH_INDEX).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
 SEARCH_URL = os.environ.get("SEARCH_URL", "")
 if SEARCH_BACKEND == "whoosh":
@@ -299,11 +300,12 @@ elif SEARCH_BACKEND in ("opensearch", "elasticsearch"):
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": {
-                "opensearch": "wagtail.search.backends.opensearch3",
-                "elasticsearch": "wagtail.search.backends.elasticsearch8",
+                "opensearch": "hub.search.opensearch",
+                "elasticsearch": "hub.search.elasticsearch",
             }[SEARCH_BACKEND],
             "URLS": [SEARCH_URL],
-            "INDEX": os.environ.get("SEARCH_INDEX", "hub"),
+            # Wagtail names one index per model hierarchy: hub_wagtailcore_page, …
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX", "hub") + "_",
             "TIMEOUT": 10,
         }
     }

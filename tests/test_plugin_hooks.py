@@ -653,6 +653,81 @@ def test_space_archived_and_space_restored_fire_once_after_commit(
     assert calls_of("hub_space_restored") == [{"space": spaces.rd.pk, "user": org.admin}]
 
 
+class ThingsPlugin:
+    """A plugin whose "things" (kept in memory) can be archived; thing "a" is idle, "b"
+    is in use, and ``failing`` makes a second type whose ``idle`` raises."""
+
+    def __init__(self, owner) -> None:
+        self.owner = owner
+        self.archived: set[str] = set()
+        self.calls: list[tuple[str, str, object]] = []
+
+    def _item(self, key: str):
+        from hub.items import ArchiveItem
+
+        return ArchiveItem(key, f"Thing {key}", f"/things/{key}/", [self.owner], timezone.now())
+
+    def _set(self, action: str, key: str, user) -> bool:
+        self.calls.append((action, key, user))
+        before = key in self.archived
+        (self.archived.add if action == "archive" else self.archived.discard)(key)
+        return before != (key in self.archived)
+
+    @hookimpl
+    def hub_register_archive_types(self) -> list:
+        from hub.items import ArchiveType
+
+        def failing(cutoff):
+            raise RuntimeError("broken idle")
+
+        def things(name: str, idle) -> ArchiveType:
+            return ArchiveType(
+                name,
+                name,
+                idle=idle,
+                find=lambda key: self._item(key) if key in ("a", "b") else None,
+                archived=lambda user: [self._item(key) for key in sorted(self.archived)],
+                archive=lambda key, user: self._set("archive", key, user),
+                restore=lambda key, user: self._set("restore", key, user),
+                counted=lambda n: f"{n} things",
+            )
+
+        idle = lambda cutoff: [self._item("a")] if "a" not in self.archived else []  # noqa: E731
+        return [things("failing", failing), things("things", idle)]
+
+
+def test_register_archive_types_proposes_archives_and_restores_a_plugins_items(
+    org, login, dummy, caplog
+):
+    from hub.archiving.models import Proposal
+    from hub.archiving.services import propose
+    from hub.notifications.models import Notification
+
+    plugin = ThingsPlugin(org.rd_member)
+    with registered_plugin(plugin, name="things"):
+        created = [proposal for proposal in propose() if proposal.kind]
+        assert [(p.kind, p.key) for p in created] == [("things", "a")]
+        assert "broken idle" in caplog.text  # logged; the other type still proposed
+        note = Notification.objects.get(user=org.rd_member, kind="archiving")
+        assert "1 things" in note.text
+        owner, stranger = login(org.rd_member), login(org.mkt_member)
+        assert "Thing a" in page(owner, "/archive/") and "Thing a" not in page(
+            stranger, "/archive/"
+        )
+        proposal = created[0]
+        assert stranger.post(f"/archive/proposals/{proposal.pk}/archive/").status_code == 404
+        assert stranger.post("/archive/items/things/a/archive/").status_code == 404
+        assert owner.post("/archive/items/nothing/a/archive/").status_code == 404
+        assert owner.post("/archive/items/things/zz/archive/").status_code == 404
+        assert plugin.calls == []
+        owner.post(f"/archive/proposals/{proposal.pk}/archive/")
+        assert plugin.calls == [("archive", "a", org.rd_member)] and plugin.archived == {"a"}
+        assert Proposal.objects.get(pk=proposal.pk).decision == "archived"
+        assert 'data-archived-item="things:a"' in page(owner, "/archive/")
+        owner.post("/archive/items/things/a/restore/")
+        assert plugin.archived == set()
+
+
 def test_demo_loaded_fires_once_the_demo_is_committed(
     db, dummy, django_capture_on_commit_callbacks
 ):

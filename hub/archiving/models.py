@@ -10,7 +10,8 @@ from hub.core.models import DocumentPage, SpacePage
 
 
 class Proposal(models.Model):
-    """A space or a document proposed for archiving, until someone decides."""
+    """A space, a document or a plugin's item (``kind`` and ``key``, see
+    ``hub_register_archive_types``) proposed for archiving, until someone decides."""
 
     class Decision(models.TextChoices):
         ARCHIVED = "archived", _("Archived")
@@ -22,6 +23,9 @@ class Proposal(models.Model):
     document = models.ForeignKey(
         DocumentPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A plugin's item: its ArchiveType's name and the item's key.
+    kind = models.CharField(max_length=50, blank=True)
+    key = models.CharField(max_length=100, blank=True)
     last_activity = models.DateTimeField(_("last activity"), null=True)
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
@@ -34,8 +38,10 @@ class Proposal(models.Model):
         ordering = ["last_activity", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(space__isnull=True) ^ Q(document__isnull=True),
-                name="proposal_of_a_space_or_a_document",
+                condition=(Q(space__isnull=False) & Q(document__isnull=True) & Q(kind=""))
+                | (Q(space__isnull=True) & Q(document__isnull=False) & Q(kind=""))
+                | (Q(space__isnull=True) & Q(document__isnull=True) & ~Q(kind="") & ~Q(key="")),
+                name="proposal_of_one_thing",
             ),
             # One open proposal per object: proposing twice (cron overlapping) is a no-op.
             models.UniqueConstraint(
@@ -46,13 +52,19 @@ class Proposal(models.Model):
                 condition=Q(decided_at__isnull=True),
                 name="one_open_per_document",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=Q(decided_at__isnull=True) & ~Q(kind=""),
+                name="one_open_per_item",
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(self.target)
+        return str(self.target or f"{self.kind} {self.key}")
 
     @property
-    def target(self) -> SpacePage | DocumentPage:
+    def target(self) -> SpacePage | DocumentPage | None:
+        """The space or document proposed; None for a plugin's item."""
         return self.space or self.document
 
 

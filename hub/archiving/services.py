@@ -1,14 +1,19 @@
-"""Archive and restore spaces and documents, and propose what nobody touched for a while.
+"""Archive and restore spaces, documents and plugins' items, and propose what nobody
+touched for a while.
 
 Archiving a document saves a revision with the status "archived" (so history shows who
 and when) and remembers the status it had; archiving a space marks it read-only and
-archives its documents. Restoring gives each document back its status. Callers check
-permission (``can(user, "admin", obj)``); these functions do not.
+archives its documents. Restoring gives each document back its status. Plugins add
+their own kinds of things (``hub_register_archive_types``): the hub keeps their
+proposals and decisions, the plugin says what archiving does. Callers check permission
+(``can(user, "admin", obj)``, ``owned_item``); the archive and restore functions do not.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,11 +27,56 @@ from django.utils.translation import ngettext
 from hub.archiving.models import ArchivedDocument, Proposal
 from hub.core.documents import save_document
 from hub.core.models import DocumentPage, SpaceMembership, SpacePage, User
+from hub.items import ArchiveItem, ArchiveType
 from hub.notifications.api import send_notification
-from hub.plugins import notify
+from hub.plugins import collect, notify
 from hub.search.types import department_and_below
 
+logger = logging.getLogger("hub.archiving")
+
 Status = DocumentPage.Status
+
+
+def archive_types() -> dict[str, ArchiveType]:
+    """The plugins' kinds of archivable things by name (``hub_register_archive_types``)."""
+    return {
+        archive_type.name: archive_type for archive_type in collect("hub_register_archive_types")
+    }
+
+
+def owns(user: User, item: ArchiveItem) -> bool:
+    return user.is_active and any(owner.pk == user.pk for owner in item.owners)
+
+
+def owned_item(user: User, kind: str, key: str) -> tuple[ArchiveType, ArchiveItem] | None:
+    """A plugin's item and its type if ``user`` is one of its owners, else None (an unknown
+    kind, a missing item and someone else's item alike)."""
+    archive_type = archive_types().get(kind)
+    item = archive_type.find(key) if archive_type else None
+    if item is None or not owns(user, item):
+        return None
+    return archive_type, item
+
+
+@dataclass
+class Shown:
+    """What the archiving page and the command show of a proposal (and a plugin's item)."""
+
+    label: str
+    url: str
+    item: ArchiveItem | None = None
+
+
+def shown(proposal: Proposal, types: dict[str, ArchiveType]) -> Shown | None:
+    """How to show ``proposal``; None for a plugin's item that is gone (or its plugin)."""
+    if proposal.space_id:
+        return Shown(_("Space: %(title)s") % {"title": proposal.space.title}, proposal.space.url)
+    if proposal.document_id:
+        document = proposal.document
+        return Shown(_("Document: %(title)s") % {"title": document.title}, document.url)
+    archive_type = types.get(proposal.kind)
+    item = archive_type.find(proposal.key) if archive_type else None
+    return Shown(item.label, item.url, item) if item else None
 
 
 def _resave(document: DocumentPage, user: User | None, status: str) -> None:
@@ -95,6 +145,19 @@ def restore_space(space: SpacePage, user: User | None) -> int:
     return restored
 
 
+@transaction.atomic
+def archive_item(archive_type: ArchiveType, key: str, user: User) -> bool:
+    """Archive a plugin's item and close its proposal; False if it already was archived."""
+    archived = archive_type.archive(key, user)
+    _close_proposals(Proposal.Decision.ARCHIVED, user, kind=archive_type.name, key=key)
+    return archived
+
+
+def restore_item(archive_type: ArchiveType, key: str, user: User) -> bool:
+    """Restore a plugin's archived item; False if it was not archived."""
+    return archive_type.restore(key, user)
+
+
 def keep(proposal: Proposal, user: User) -> None:
     """Decide to keep: not proposed again until another period passes without activity."""
     _close_proposals(Proposal.Decision.KEPT, user, pk=proposal.pk)
@@ -134,12 +197,35 @@ def _recently_kept(cutoff: datetime, **target) -> bool:
     ).exists()
 
 
+def _idle_items(cutoff: datetime, now: datetime) -> list[Proposal]:
+    """Proposals of the plugins' idle items, each carrying its ``item`` for the notice."""
+    open_items = set(
+        Proposal.objects.filter(decided_at__isnull=True).exclude(kind="").values_list("kind", "key")
+    )
+    new = []
+    for archive_type in archive_types().values():
+        try:
+            idle = archive_type.idle(cutoff)
+        except Exception:
+            # One plugin's failure must not stop the proposals of the others.
+            logger.exception("archive type %r failed to list idle items", archive_type.name)
+            continue
+        for item in idle:
+            target = {"kind": archive_type.name, "key": item.key}
+            if (archive_type.name, item.key) in open_items or _recently_kept(cutoff, **target):
+                continue
+            proposal = Proposal(**target, last_activity=item.last_activity, proposed_at=now)
+            proposal.item = item
+            new.append(proposal)
+    return new
+
+
 def propose(
     days: int | None = None, now: datetime | None = None, dry_run: bool = False
 ) -> list[Proposal]:
-    """Propose spaces and documents with no activity for ``days`` (HUB_ARCHIVE_AFTER_DAYS),
-    and tell the people who may archive them; each is proposed once until decided, and
-    one kept is not proposed again before another period passes."""
+    """Propose spaces, documents and the plugins' items with no activity for ``days``
+    (HUB_ARCHIVE_AFTER_DAYS), and tell the people who may archive them; each is proposed
+    once until decided, and one kept is not proposed again before another period passes."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=days or settings.HUB_ARCHIVE_AFTER_DAYS)
     open_spaces = set(
@@ -173,6 +259,7 @@ def propose(
                     proposed_at=now,
                 )
             )
+    new.extend(_idle_items(cutoff, now))
     if dry_run:
         return new
     created = []
@@ -189,24 +276,26 @@ def propose(
 
 def _tell_owners(proposals: list[Proposal]) -> None:
     """One notification per person for everything newly proposed that they may archive."""
-    counts: dict[User, list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[User, Counter] = defaultdict(Counter)
     for proposal in proposals:
         if proposal.space_id:
-            for person in space_admins(proposal.space):
-                counts[person][0] += 1
-        else:
+            people, kind = space_admins(proposal.space), "space"
+        elif proposal.document_id:
             document = proposal.document
-            people = [document.owner] if document.owner and document.owner.is_active else []
-            for person in people or space_admins(document.space):
-                counts[person][1] += 1
-    for person, (spaces, documents) in counts.items():
-        parts = []
-        if spaces:
-            parts.append(ngettext("%(n)d space", "%(n)d spaces", spaces) % {"n": spaces})
-        if documents:
-            parts.append(
-                ngettext("%(n)d document", "%(n)d documents", documents) % {"n": documents}
-            )
+            owner = [document.owner] if document.owner and document.owner.is_active else []
+            people, kind = owner or space_admins(document.space), "document"
+        else:
+            people, kind = proposal.item.owners, proposal.kind
+        for person in people:
+            counts[person][kind] += 1
+    types = archive_types()
+    counted = {
+        "space": lambda n: ngettext("%(n)d space", "%(n)d spaces", n) % {"n": n},
+        "document": lambda n: ngettext("%(n)d document", "%(n)d documents", n) % {"n": n},
+        **{name: archive_type.counted for name, archive_type in types.items()},
+    }
+    for person, kinds in counts.items():
+        parts = [counted[kind](n) for kind, n in kinds.items() if kind in counted]
         text = _("No activity for a long time: %(what)s. Archive or keep them?") % {
             "what": ", ".join(parts)
         }

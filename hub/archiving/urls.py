@@ -17,4 +17,9 @@ urlpatterns = [
         views.document_action,
         name="document",
     ),
+    re_path(
+        r"^items/(?P<kind>[\w-]+)/(?P<key>[\w.-]+)/(?P<action>archive|restore)/$",
+        views.item_action,
+        name="item",
+    ),
 ]

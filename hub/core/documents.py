@@ -6,6 +6,7 @@ records its author and fires the same events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.coreutils import find_available_slug
-from wagtail.models import Page, Revision
+from wagtail.models import Page, Revision, Site
 
 from hub.core.models import DocumentPage, User
 
@@ -28,6 +29,23 @@ class EditConflict(Exception):
     def __init__(self, latest: Revision):
         super().__init__(_("Someone else saved this document while you were editing."))
         self.latest = latest
+
+
+DOCUMENT_ID_PATH = re.compile(r"^/docs/(\d{1,18})/")
+
+
+def document_at(path: str) -> DocumentPage | None:
+    """The document at a path of this site: ``/docs/<id>/…`` or its page address
+    (``/rd/weekly/``) on the default site; None when no document is there. Permission is
+    the caller's to check."""
+    by_id = DOCUMENT_ID_PATH.match(path)
+    if by_id:
+        return DocumentPage.objects.filter(pk=int(by_id.group(1))).first()
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return None
+    url_path = site.root_page.url_path + path.strip("/") + "/"
+    return DocumentPage.objects.filter(url_path=url_path).first()
 
 
 def _slug_for(parent: Page, title: str, current: DocumentPage | None = None) -> str:

@@ -14,6 +14,8 @@ import nh3
 from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 ALLOWED_TAGS = {
@@ -53,6 +55,9 @@ def markdown_parser() -> MarkdownIt:
         .enable(["table", "strikethrough"])
         .use(tasklists_plugin, enabled=False)
         .use(footnote_plugin)
+        # ~sub~ and ^sup^ as pandoc writes them: Word files carry chemistry and footnote marks.
+        .use(sub_plugin)
+        .use(superscript_plugin)
     )
 
 

@@ -1,5 +1,6 @@
 """The core's dashboard figures: adoption, document activity, weekly report coverage,
-cross-department collaboration and the points behind the collaboration stars.
+cross-department collaboration (documents edited together, help asked and answered) and
+the points behind the collaboration stars.
 
 Every figure about documents counts only documents the viewer may see (``visible_documents``),
 so a number never reveals a document its reader could not open.
@@ -7,8 +8,11 @@ so a number never reveals a document its reader could not open.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -18,7 +22,10 @@ from wagtail.models import Revision
 from hub.core.models import Department, DocumentPage, User
 from hub.core.permissions import visible_documents
 from hub.dashboards.scope import Scope
-from hub.doctemplates.rollups import department_rollup, weekly_reports
+from hub.doctemplates.helprequests import HelpRequest, help_requests
+from hub.doctemplates.models import HelpAnswer
+from hub.doctemplates.reports import weekly_reports
+from hub.doctemplates.rollups import department_rollup
 from hub.doctemplates.weeks import deadline_of, shift_week, week_of
 from hub.items import Points
 from hub.search.types import department_and_below
@@ -101,8 +108,13 @@ def cross_department_documents(scope: Scope) -> list[tuple[DocumentPage, list[De
 
 def weeks_of(scope: Scope) -> list[str]:
     """The ISO weeks the period touches, the latest ``MAX_WEEKS`` of them, oldest first."""
-    weeks, week = [], week_of(scope.end)
-    while len(weeks) < MAX_WEEKS and week >= week_of(scope.start):
+    return weeks_between(scope.start, scope.end)
+
+
+def weeks_between(start: date, end: date) -> list[str]:
+    """The ISO weeks from ``start`` to ``end``, the latest ``MAX_WEEKS``, oldest first."""
+    weeks, week = [], week_of(end)
+    while len(weeks) < MAX_WEEKS and week >= week_of(start):
         weeks.append(week)
         week = shift_week(week, -1)
     return weeks[::-1]
@@ -118,25 +130,58 @@ def report_coverage(scope: Scope) -> list[tuple[Department, str, int, int]]:
     ]
 
 
-def help_between_departments(scope: Scope) -> list[tuple[Department, Department, int]]:
-    """How often one department asked another for help in its weekly reports (one side in
-    the scope), most asked first."""
-    asked: Counter[tuple[int, int]] = Counter()
-    reporters = dict(User.objects.values_list("pk", "department_id"))
+def help_between(scope: Scope) -> Iterator[HelpRequest]:
+    """The help requests one department made of another in the weekly reports of the
+    period's weeks that the viewer may see, one of the two departments in the scope."""
     for week in weeks_of(scope):
-        for report in weekly_reports(scope.user, week):
-            source = report.team_id or reporters.get(report.reporter_id)
-            for row in report.rows("help"):
-                target = row.get("department")
-                related = isinstance(target, int) and {source, target} & scope.department_ids
-                if source and related and target != source:
-                    asked[(source, target)] += 1
-    names = Department.objects.in_bulk({pk for pair in asked for pk in pair})
-    return [
-        (names[source], names[target], count)
-        for (source, target), count in asked.most_common()
+        for found in help_requests(weekly_reports(scope.user, week)):
+            related = {found.source_id, found.department_id} & scope.department_ids
+            if found.between_departments and related:
+                yield found
+
+
+def wait_of(answer: HelpAnswer) -> timedelta:
+    """How long the request waited for its answer."""
+    return max(answer.answered_at - answer.asked_at, timedelta(0))
+
+
+@dataclass
+class HelpPair:
+    """Help one department asked of another: how often, how often answered, how fast."""
+
+    source: Department
+    target: Department
+    asked: int = 0
+    answered: int = 0
+    waits: list[timedelta] = field(default_factory=list)
+
+    @property
+    def median_wait(self) -> timedelta | None:
+        """The median time from the request's filing to its answer."""
+        return median(self.waits) if self.waits else None
+
+
+def help_between_departments(scope: Scope) -> list[HelpPair]:
+    """Per pair of departments (one in the scope): requests and answers, most asked first."""
+    return help_pairs(help_between(scope))
+
+
+def help_pairs(requests: Iterable[HelpRequest]) -> list[HelpPair]:
+    """Requests between departments counted per pair, most asked first."""
+    counts: dict[tuple[int, int], tuple[int, int, list[timedelta]]] = {}
+    for found in requests:
+        asked, answered, waits = counts.get((found.source_id, found.department_id), (0, 0, []))
+        if found.answer is not None:
+            answered += 1
+            waits.append(wait_of(found.answer))
+        counts[(found.source_id, found.department_id)] = (asked + 1, answered, waits)
+    names = Department.objects.in_bulk({pk for pair in counts for pk in pair})
+    pairs = [
+        HelpPair(names[source], names[target], asked, answered, waits)
+        for (source, target), (asked, answered, waits) in counts.items()
         if source in names and target in names
     ]
+    return sorted(pairs, key=lambda pair: (-pair.asked, pair.source.code, pair.target.code))
 
 
 def timely_report_points(start: date, end: date) -> list[Points]:
@@ -172,3 +217,21 @@ def cross_edit_points(start: date, end: date) -> list[Points]:
             pairs.add((user_id, document_id))
     label = _("other departments' documents edited")
     return [Points(user_id, 1, label) for user_id, _document in pairs]
+
+
+def help_answer_points(start: date, end: date) -> list[Points]:
+    """Two points per help request of another department answered in the period (the
+    first answer counts; changing it later does not)."""
+    answers = HelpAnswer.objects.filter(
+        answered_at__date__gte=start, answered_at__date__lte=end, answered_by__isnull=False
+    ).select_related("document")
+    reporters = dict(User.objects.values_list("pk", "department_id"))
+    label = _("other departments' help requests answered")
+    points = []
+    for answer in answers:
+        values = answer.document.fields or {}
+        team = values.get("team") if isinstance(values.get("team"), int) else None
+        source = team or reporters.get(values.get("reporter"))
+        if source is not None and source != answer.department_id:
+            points.append(Points(answer.answered_by_id, 2, label))
+    return points

@@ -48,9 +48,17 @@ def hub_register_dashboard_widgets(request, scope) -> list[Widget]:
 
 @hookimpl
 def hub_register_collaboration_points(since, until) -> list[Points]:
-    from hub.dashboards.figures import cross_edit_points, timely_report_points
+    from hub.dashboards.figures import (
+        cross_edit_points,
+        help_answer_points,
+        timely_report_points,
+    )
 
-    return timely_report_points(since, until) + cross_edit_points(since, until)
+    return (
+        timely_report_points(since, until)
+        + cross_edit_points(since, until)
+        + help_answer_points(since, until)
+    )
 
 
 @hookimpl

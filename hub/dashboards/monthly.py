@@ -1,5 +1,6 @@
 """The monthly operations report: adoption by department, top and stale documents, searches
-that found nothing, errors seen and storage used, then what plugins add
+that found nothing, help between departments, errors seen and storage used, then what
+plugins add
 (``hub_register_monthly_report_sections``: approvals, feedback…). It is Markdown, so the
 page, ``hub report month`` and the Word export all show the same text.
 
@@ -22,8 +23,12 @@ from wagtail.models import Revision
 
 from hub import plugins
 from hub.core.models import Attachment, Department, DocumentPage, User
-from hub.core.months import month_bounds
+from hub.core.months import last_day, month_bounds
+from hub.dashboards.figures import help_pairs, weeks_between
 from hub.dashboards.models import ErrorTally
+from hub.dashboards.panels import duration
+from hub.doctemplates.helprequests import help_requests
+from hub.doctemplates.reports import weekly_reports
 from hub.items import ReportSection
 from hub.search.models import ZeroResultQuery
 
@@ -116,6 +121,36 @@ def _searches_without_results(since, until) -> str:
     return table([_("Searched for"), _("Times")], [[m["normalized"], m["times"]] for m in misses])
 
 
+def _help_between_departments(month: date) -> str:
+    requests = [
+        found
+        for week in weeks_between(month, last_day(month))
+        for found in help_requests(weekly_reports(None, week))
+        if found.between_departments
+    ]
+    rows = [
+        [
+            pair.source.display_name,
+            pair.target.display_name,
+            pair.asked,
+            pair.answered,
+            pair.asked - pair.answered,
+            duration(pair.median_wait) if pair.median_wait is not None else "—",
+        ]
+        for pair in help_pairs(requests)
+    ]
+    headers = [
+        _("Asked by"),
+        _("Asked of"),
+        _("Requests"),
+        _("Answered"),
+        _("Unanswered"),
+        _("Median time to answer"),
+    ]
+    intro = _("Help requested in the weekly reports of the month's weeks, and answered.")
+    return intro + "\n\n" + table(headers, rows)
+
+
 def _errors(month: date, until) -> str:
     last_day = timezone.localdate(until) - timedelta(days=1)
     errors = (
@@ -166,6 +201,7 @@ def core_sections(month: date) -> list[ReportSection]:
         ReportSection(
             _("Searches that found nothing"), _searches_without_results(since, until), order=40
         ),
+        ReportSection(_("Help between departments"), _help_between_departments(month), order=45),
         ReportSection(_("Errors seen"), _errors(month, until), order=80),
         ReportSection(_("Storage used"), _storage(), order=90),
     ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hub.dashboards import figures
 from hub.dashboards.charts import Bar, bars
@@ -69,6 +72,24 @@ def report_coverage(scope: Scope) -> Widget:
     return _panel("weekly_reports", _("Weekly report coverage"), sections, 20)
 
 
+def _pair_label(pair: figures.HelpPair) -> str:
+    return _("%(source)s → %(target)s") % {
+        "source": pair.source.display_name,
+        "target": pair.target.display_name,
+    }
+
+
+def duration(wait: timedelta) -> str:
+    """A wait as people say it: minutes within the hour, hours up to two days, then days."""
+    minutes = round(wait.total_seconds() / 60)
+    if minutes < 60:
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours = round(minutes / 60)
+    if hours < 48:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return _("%(n).1f days") % {"n": minutes / 60 / 24}
+
+
 def collaboration(scope: Scope) -> Widget:
     shared = figures.cross_department_documents(scope)
     documents = [
@@ -80,21 +101,36 @@ def collaboration(scope: Scope) -> Widget:
         )
         for document, departments in shared[:10]
     ]
+    pairs = figures.help_between_departments(scope)
     help_rows = [
         Bar(
-            _("%(source)s → %(target)s")
-            % {"source": source.display_name, "target": target.display_name},
-            count,
-            str(count),
-            f"{reverse('doctemplates:department_rollup', args=[target.pk])}",
+            _pair_label(pair),
+            pair.asked,
+            _("%(answered)d of %(asked)d answered")
+            % {"answered": pair.answered, "asked": pair.asked},
+            _url("dashboards:help", scope, source=pair.source.pk, target=pair.target.pk),
+            part=pair.answered,
         )
-        for source, target, count in figures.help_between_departments(scope)
+        for pair in pairs
+    ]
+    waits = [
+        Bar(
+            _pair_label(pair),
+            pair.median_wait.total_seconds(),
+            duration(pair.median_wait),
+            _url(
+                "dashboards:help", scope, source=pair.source.pk, target=pair.target.pk, answered=1
+            ),
+        )
+        for pair in pairs
+        if pair.median_wait is not None
     ]
     sections = [
         (
             _("Documents edited by several departments (%(count)d)") % {"count": len(shared)},
             bars(documents),
         ),
-        (_("Help asked of other departments in weekly reports"), bars(help_rows)),
+        (_("Help asked of other departments in weekly reports, and answered"), bars(help_rows)),
+        (_("Median time to answer"), bars(waits)),
     ]
     return _panel("collaboration", _("Cross-department collaboration"), sections, 50)

@@ -1,4 +1,5 @@
-"""The dashboard page, the lists behind its figures, and the monthly collaboration stars."""
+"""The dashboard page, the lists behind its figures (people, documents, help requests),
+and the monthly collaboration stars."""
 
 from __future__ import annotations
 
@@ -6,18 +7,21 @@ import logging
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hub import plugins
 from hub.core.markdown import render_markdown
-from hub.core.models import User
+from hub.core.models import Department, User
 from hub.core.months import current_month, last_day, parse_month
 from hub.dashboards import figures
 from hub.dashboards.monthly import monthly_report
+from hub.dashboards.panels import duration
 from hub.dashboards.report import word_file
 from hub.dashboards.scope import scope_for
 from hub.export.views import WORD_CONTENT_TYPE, download_name, download_response
@@ -76,6 +80,53 @@ def documents(request: HttpRequest) -> HttpResponse:
         title = _("Documents edited")
     context = {"scope": scope, "form": form, "rows": rows, "title": title}
     return render(request, "dashboards/documents.html", context)
+
+
+class HelpFilterForm(forms.Form):
+    """Which help requests of the scope the list shows (the scope itself limits them)."""
+
+    source = forms.ModelChoiceField(Department.objects.all(), required=False)
+    target = forms.ModelChoiceField(Department.objects.all(), required=False)
+    answered = forms.ChoiceField(
+        choices=[
+            ("", gettext_lazy("All")),
+            ("1", gettext_lazy("Answered")),
+            ("0", gettext_lazy("Open")),
+        ],
+        required=False,
+    )
+
+
+@login_required
+def help_requests(request: HttpRequest) -> HttpResponse:
+    """The help requests behind the collaboration figures: one department's requests of
+    another in the weekly reports the viewer may see, answered or still open."""
+    scope, form = scope_for(request)
+    filters = HelpFilterForm(request.GET)
+    if not filters.is_valid():
+        context = {"scope": scope, "form": form, "filters": filters, "rows": []}
+        return render(request, "dashboards/help.html", context, status=400)
+    source, target = filters.cleaned_data["source"], filters.cleaned_data["target"]
+    answered = filters.cleaned_data["answered"]
+    rows = [
+        (found, duration(figures.wait_of(found.answer)) if found.answer else "")
+        for found in figures.help_between(scope)
+        if (source is None or found.source_id == source.pk)
+        and (target is None or found.department_id == target.pk)
+        and (not answered or (found.answer is not None) == (answered == "1"))
+    ]
+    kept = [(name, value) for name, value in request.GET.items() if name in filters.fields]
+    context = {
+        "scope": scope,
+        "form": form,
+        "filters": filters,
+        "rows": rows,
+        "source": source,
+        "target": target,
+        "answered": answered,
+        "extra_filters": kept,
+    }
+    return render(request, "dashboards/help.html", context)
 
 
 def _asked_month(request: HttpRequest) -> tuple[date, str]:

@@ -1,6 +1,7 @@
 """The typed fields of one document as a form: simple fields, and a small table per
 ``rows`` field (a Django formset) that works without JavaScript: a few blank rows, a
 remove box per row and an "add more rows" button that re-shows the form with all input kept.
+Each row carries its identity in a hidden input (``hub.doctemplates.rowkeys``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext as _
 
 from hub.doctemplates.fields import MAX_ROWS, FieldSpec, form_field, to_stored, user_ids
+from hub.doctemplates.rowkeys import ROW_KEY, is_key, keyed_rows, new_key
 
 PREFIX = "f"
 BLANK_ROWS = 3
@@ -35,6 +37,8 @@ class RowForm(forms.Form):
             field = form_field(column, keep_user_ids, required=False)
             field.widget.attrs["aria-label"] = column.display_label
             self.fields[column.name] = field
+        # A malformed key is not the person's mistake to fix: it is replaced when stored.
+        self.fields[ROW_KEY] = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def is_blank(self) -> bool:
         return all(self.cleaned_data.get(column.name) in EMPTY for column in self.columns)
@@ -52,9 +56,13 @@ class RowForm(forms.Form):
         return data
 
     def stored(self) -> dict[str, Any]:
+        key = self.cleaned_data.get(ROW_KEY)
         return {
-            column.name: to_stored(column, self.cleaned_data.get(column.name))
-            for column in self.columns
+            **{
+                column.name: to_stored(column, self.cleaned_data.get(column.name))
+                for column in self.columns
+            },
+            ROW_KEY: key if is_key(key) else new_key(),
         }
 
 
@@ -83,7 +91,7 @@ class FieldsForm:
             if spec.type != "rows":
                 self.form.fields[spec.name] = form_field(spec, keep)
                 continue
-            rows = [row for row in initial.get(spec.name) or [] if isinstance(row, dict)]
+            rows = [{**row, ROW_KEY: key} for key, row in keyed_rows(initial.get(spec.name))]
             self.formsets[spec.name] = RowFormSet(
                 data,
                 prefix=f"{PREFIX}-{spec.name}",
@@ -127,9 +135,16 @@ class FieldsForm:
                 continue
             formset = self.formsets[spec.name]
             removed = formset.deleted_forms
-            values[spec.name] = [
+            rows = [
                 form.stored()
                 for form in formset.forms
                 if form not in removed and not form.is_blank()
             ]
+            seen: set[str] = set()
+            for row in rows:
+                # A key sent twice (a forged form) names only the first row.
+                if row[ROW_KEY] in seen:
+                    row[ROW_KEY] = new_key()
+                seen.add(row[ROW_KEY])
+            values[spec.name] = rows
         return values

@@ -1,5 +1,6 @@
 """Document templates' hook implementations: roll-up pages and link, document actions
-(copy forward, new sub-page from a template) and template kinds as search types."""
+(copy forward, new sub-page from a template), template kinds as search types, and help
+requests of weekly reports (their answers on the report's page, the notification kind)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hub import hookimpl
-from hub.items import Action, NavItem, SearchType
+from hub.items import Action, Fragment, NavItem, NotificationKind, SearchType
 
 
 @hookimpl
@@ -47,3 +48,23 @@ def hub_register_search_types() -> list[SearchType]:
     from hub.doctemplates.search import template_kind_search_types
 
     return template_kind_search_types()
+
+
+@hookimpl
+def hub_register_notification_kinds() -> list[NotificationKind]:
+    from hub.doctemplates.helprequests import NOTIFICATION_KIND
+
+    return [NotificationKind(NOTIFICATION_KIND, _("Answers to my help requests"), order=25)]
+
+
+@hookimpl
+def hub_register_template_fragments(slot, request, context) -> list[Fragment]:
+    from hub.core.models import DocumentPage
+
+    document = context.get("document")
+    if slot != "document_fields" or not isinstance(document, DocumentPage):
+        return []
+    from hub.doctemplates.views import help_requests_fragment
+
+    html = help_requests_fragment(request, document)
+    return [Fragment(html, order=10)] if html else []

@@ -1,5 +1,6 @@
 """Document templates (admin-editable, versioned), the index of people named in document
-fields (for search filters), and the record of weekly-report reminders already sent."""
+fields (for search filters), the record of weekly-report reminders already sent, and the
+answers departments give to the help requested of them in weekly reports."""
 
 from __future__ import annotations
 
@@ -207,3 +208,68 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.week}"
+
+
+MAX_REPLY = 2000
+
+
+class HelpAnswer(models.Model):
+    """The answer of the asked department to one help request of a weekly report.
+
+    A request is a row of the report's ``help`` field, named by the row's key
+    (``hub.doctemplates.rowkeys``); each department it asks answers it once. The current
+    reply is here, every version (the first included) in ``HelpAnswerVersion``.
+    """
+
+    document = models.ForeignKey(
+        "core.DocumentPage", on_delete=models.CASCADE, related_name="help_answers"
+    )
+    row_key = models.CharField(max_length=40)
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.CASCADE, related_name="help_answers"
+    )
+    # The request as it read when answered: shows when the reporter changed it afterwards.
+    request_text = models.CharField(max_length=500)
+    # When the request was first filed (the first filed revision holding the row).
+    asked_at = models.DateTimeField()
+    reply = models.TextField(max_length=MAX_REPLY)
+    linked_document = models.ForeignKey(
+        "core.DocumentPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.CharField(max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "row_key", "department"], name="one_answer_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}/{self.row_key}/{self.department_id}"
+
+
+class HelpAnswerVersion(models.Model):
+    """One version of an answer, as saved: the trace of who wrote what, and when."""
+
+    answer = models.ForeignKey(HelpAnswer, on_delete=models.CASCADE, related_name="versions")
+    reply = models.TextField()
+    linked_document = models.ForeignKey(
+        "core.DocumentPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["saved_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} {self.saved_at:%Y-%m-%d %H:%M}"

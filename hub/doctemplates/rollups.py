@@ -3,13 +3,13 @@
 Only documents the viewer may see contribute (``visible_documents``), so no figure counts
 a hidden document; a person whose report the viewer cannot see is listed as without a
 report. A draft report is not filed. Fields are read by name (``models.ROLLUP_FIELDS``).
+Help requests come with the asked department's answers (``hub.doctemplates.helprequests``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,23 +17,12 @@ from django.utils import timezone
 from hub.core.models import Department, DocumentPage, SpaceMembership, SpacePage, User
 from hub.core.permissions import visible_documents
 from hub.doctemplates.fields import Names, display, parse_stored_date
+from hub.doctemplates.helprequests import HelpRequest, help_requests
 from hub.doctemplates.models import DONE, DocumentTemplate
+from hub.doctemplates.reports import Report, weekly_reports
 from hub.search.types import department_and_below
 
 Kind = DocumentTemplate.Kind
-
-
-@dataclass
-class Report:
-    """One weekly report as the roll-up reads it."""
-
-    document: DocumentPage
-    reporter_id: int | None
-    team_id: int | None
-    values: dict[str, Any]
-
-    def rows(self, name: str) -> list[dict[str, Any]]:
-        return [row for row in self.values.get(name) or [] if isinstance(row, dict)]
 
 
 @dataclass
@@ -58,31 +47,9 @@ class Rollup:
     missing: list[User] = field(default_factory=list)
     progress: list[tuple[Report, str, str, int | None]] = field(default_factory=list)
     risks: list[tuple[Report, str, str]] = field(default_factory=list)
-    help_requested: list[tuple[str, list[tuple[Report, str]]]] = field(default_factory=list)
-    help_for_us: list[tuple[Report, str, str]] = field(default_factory=list)
+    help_requested: list[tuple[str, list[HelpRequest]]] = field(default_factory=list)
+    help_for_us: list[HelpRequest] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
-
-
-def weekly_reports(user: User, week: str) -> list[Report]:
-    """The filed (not draft) weekly reports of ``week`` that ``user`` may see."""
-    documents = (
-        visible_documents(user)
-        .filter(template__kind=Kind.WEEKLY, fields__week=week)
-        .exclude(status=DocumentPage.Status.DRAFT)
-        .select_related("template", "space", "owner")
-        .order_by("title", "pk")
-    )
-    return [
-        Report(
-            document,
-            document.fields.get("reporter")
-            if isinstance(document.fields.get("reporter"), int)
-            else None,
-            document.fields.get("team") if isinstance(document.fields.get("team"), int) else None,
-            document.fields,
-        )
-        for document in documents
-    ]
 
 
 def open_actions(user: User, documents: QuerySet | None = None) -> list[ActionItem]:
@@ -138,14 +105,7 @@ def _fill(rollup: Rollup, reports: list[Report], expected: list[User], actions) 
     rollup.filed = [(people[pk], documents) for pk, documents in by_person.items() if pk in people]
     rollup.filed.sort(key=lambda entry: entry[0].get_full_name())
     rollup.missing = [person for person in expected if person.pk not in by_person]
-    departments = {
-        row.get("department")
-        for report in reports
-        for row in report.rows("help")
-        if isinstance(row.get("department"), int)
-    }
-    names = Names(set(by_person), departments)
-    requested: dict[str, list[tuple[Report, str]]] = {}
+    names = Names(set(by_person))
     for report in reports:
         reporter = names.person(report.reporter_id)
         for row in report.rows("progress"):
@@ -156,9 +116,9 @@ def _fill(rollup: Rollup, reports: list[Report], expected: list[User], actions) 
         for row in report.rows("risks"):
             kind = str(display(kind_column, row.get("kind"), names)) if kind_column else ""
             rollup.risks.append((report, str(row.get("risk") or ""), kind))
-        for row in report.rows("help"):
-            target = names.department(row.get("department"))
-            requested.setdefault(target, []).append((report, str(row.get("request") or "")))
+    requested: dict[str, list[HelpRequest]] = {}
+    for found in help_requests(reports):
+        requested.setdefault(found.department, []).append(found)
     rollup.help_requested = sorted(requested.items())
     rollup.actions = actions
     return rollup
@@ -179,12 +139,8 @@ def department_rollup(user: User, department: Department, week: str) -> Rollup:
     rollup = _fill(Rollup(week), ours, members, actions)
     # What the other departments' reports ask of this one.
     theirs = [r for r in reports if r not in ours]
-    names = Names({r.reporter_id for r in theirs if r.reporter_id})
     rollup.help_for_us = [
-        (report, names.person(report.reporter_id), str(row.get("request") or ""))
-        for report in theirs
-        for row in report.rows("help")
-        if row.get("department") in department_ids
+        found for found in help_requests(theirs) if found.department_id in department_ids
     ]
     return rollup
 

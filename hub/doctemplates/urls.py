@@ -12,4 +12,5 @@ urlpatterns = [
     path("rollups/departments/<int:pk>/", views.department_view, name="department_rollup"),
     path("rollups/spaces/<int:pk>/", views.space_view, name="space_rollup"),
     path("rollups/actions/", views.actions_view, name="actions"),
+    path("rollups/help/<int:pk>/<slug:key>/", views.help_request_view, name="help_request"),
 ]

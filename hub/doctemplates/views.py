@@ -1,20 +1,35 @@
-"""Pages of document templates: choosing a template for a new document, and the roll-ups
-(per department, per project space, open action items). Every figure is computed from
-the documents the viewer may see (``hub.doctemplates.rollups``)."""
+"""Pages of document templates: choosing a template for a new document, the roll-ups
+(per department, per project space, open action items) and answering a help request.
+Every figure is computed from the documents the viewer may see (``hub.doctemplates.rollups``)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hub.core.models import Department, SpacePage, User
+from hub.core.models import Department, DocumentPage, SpacePage, User
 from hub.core.permissions import can, visible_spaces
 from hub.core.views import parent_for_new_document
 from hub.doctemplates.fields import WeekField
+from hub.doctemplates.help_forms import AnswerForm
+from hub.doctemplates.helprequests import (
+    AnsweredMeanwhile,
+    earlier_answers,
+    find_request,
+    is_weekly_report,
+    mark_answerable,
+    refusal,
+    requests_of,
+    save_answer,
+)
 from hub.doctemplates.prefill import available_templates
 from hub.doctemplates.rollups import department_rollup, open_actions, space_rollup
 from hub.doctemplates.weeks import current_week, shift_week
@@ -59,6 +74,9 @@ def _rollup_page(request: HttpRequest, context: dict, compute) -> HttpResponse:
     if week is None:
         # A bad week is a clear error, not a guess.
         return render(request, "doctemplates/rollup.html", {**context, "form": form}, status=400)
+    rollup = compute(week)
+    for requests in [rollup.help_for_us, *(found for _d, found in rollup.help_requested)]:
+        mark_answerable(request.user, requests)
     return render(
         request,
         "doctemplates/rollup.html",
@@ -68,7 +86,7 @@ def _rollup_page(request: HttpRequest, context: dict, compute) -> HttpResponse:
             "week": week,
             "previous_week": shift_week(week, -1),
             "next_week": shift_week(week, 1),
-            "rollup": compute(week),
+            "rollup": rollup,
         },
     )
 
@@ -120,3 +138,82 @@ def actions_view(request: HttpRequest) -> HttpResponse:
     if owner is not None:
         items = [item for item in items if item.owner_id == owner.pk]
     return render(request, "doctemplates/actions.html", {"form": form, "items": items})
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after answering: the page the form was on, if it is on this site."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return wanted
+    return default
+
+
+@login_required
+def help_request_view(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One help request of a weekly report: the request, its answer with every version,
+    and (for a member of the asked department) the form to answer it or change the answer.
+    A report the person may not read, or a request it no longer has, is a 404."""
+    document = get_object_or_404(DocumentPage.objects.select_related("template"), pk=pk)
+    if not can(request.user, "view", document):
+        raise Http404
+    found = find_request(document, key)
+    if found is None:
+        raise Http404
+    refused = refusal(request.user, found)
+    answer = found.answer
+    initial = {}
+    if answer is not None:
+        link = answer.linked_document.url if answer.linked_document else answer.link
+        initial = {"reply": answer.reply, "link": link or ""}
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        user=request.user,
+        request_host=request.get_host(),
+    )
+    status = 200
+    if request.method == "POST" and refused:
+        # The page says why; nothing is saved.
+        status = 403
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                save_answer(
+                    found,
+                    request.user,
+                    form.cleaned_data["reply"],
+                    form.linked_document,
+                    form.link_path,
+                )
+            except AnsweredMeanwhile:
+                form.add_error(None, gettext("Someone of your department answered it just now."))
+                found = find_request(document, key) or found
+                refused = refusal(request.user, found)
+            else:
+                messages.success(request, gettext("Your answer was saved."))
+                return redirect(_next_url(request, f"{document.url}#{found.anchor}"))
+        status = 400
+    answer = found.answer
+    versions = answer.versions.select_related("author", "linked_document") if answer else []
+    context = {
+        "found": found,
+        "answer": answer,
+        "versions": versions,
+        "form": form,
+        "refusal": refused,
+        "next": _next_url(request, ""),
+    }
+    return render(request, "doctemplates/help_request.html", context, status=status)
+
+
+def help_requests_fragment(request: HttpRequest, document: DocumentPage) -> str:
+    """The help requests of a weekly report with their answers, for its page (slot
+    ``document_fields``); empty for any other document or a report asking nothing."""
+    if not is_weekly_report(document):
+        return ""
+    requests = mark_answerable(request.user, requests_of(document))
+    earlier = earlier_answers(document, requests)
+    if not requests and not earlier:
+        return ""
+    context = {"requests": requests, "earlier": earlier}
+    return render_to_string("doctemplates/includes/help_requests.html", context, request)

@@ -1,9 +1,12 @@
-"""Wagtail admin integration: document templates as snippets, each save a revision."""
+"""Wagtail admin integration: document templates as snippets, each save a revision; the
+audit log's actions for answers to help requests."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from hub.doctemplates.helprequests import ANSWER_CHANGED, ANSWERED
 from hub.doctemplates.models import DocumentTemplate
 
 
@@ -19,3 +22,11 @@ class DocumentTemplateViewSet(SnippetViewSet):
 
 
 register_snippet(DocumentTemplateViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_help_answer_actions(actions) -> None:
+    actions.register_action(ANSWERED, _("Answer a help request"), _("Answered a help request"))
+    actions.register_action(
+        ANSWER_CHANGED, _("Change an answer to a help request"), _("Changed an answer")
+    )

@@ -2,16 +2,16 @@
 stream (the same parser as the page, so what the page shows is what Word gets).
 
 Mapping (docs/export.md has the reader's version): headings -> Heading 1-6; bold, italic,
-strikethrough, inline code -> run formatting and the "Code Char" style; links -> real
-``w:hyperlink`` elements with an external relationship; bullet and numbered lists ->
-Word numbering, one instance per list so each numbered list restarts, nesting as list
-levels; task items -> ☐/☑; block quotes -> "Quote", indented per level; code blocks ->
-"Code" (monospace, shaded); tables -> "Table Grid" with a repeated, bold header row;
-images -> attachments the reader may view, embedded and scaled to the text width (else
-their alt text); footnotes -> superscript [n] and a numbered list of notes at the end;
-rules -> a bottom border. The title, space, owner and last revision head the document,
-the template fields follow as a two-column table, and the core properties carry the
-title, author, dates, space and tags.
+strikethrough, sub- and superscript, inline code -> run formatting and the "Code Char"
+style; links -> real ``w:hyperlink`` elements with an external relationship; bullet and
+numbered lists -> Word numbering, one instance per list so each numbered list restarts,
+nesting as list levels; task items -> ☐/☑; block quotes -> "Quote", indented per level;
+code blocks -> "Code" (monospace, shaded); tables -> "Table Grid" with a repeated, bold
+header row; images -> attachments the reader may view, embedded and scaled to the text
+width (else their alt text); footnotes -> superscript [n] and a numbered list of notes at
+the end; rules -> a bottom border. The title, space, owner and last revision head the
+document, the template fields follow as a two-column table, and the core properties carry
+the title, author, dates, space and tags.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ ALIGNMENTS = {
     "text-align:center": WD_ALIGN_PARAGRAPH.CENTER,
     "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
-MARKS = {"strong": "strong", "em": "em", "s": "s"}
+MARKS = {"strong": "strong", "em": "em", "s": "s", "sub": "sub", "sup": "sup"}
 
 
 def xml_safe(text: str) -> str:
@@ -362,6 +362,10 @@ class WordBuilder:
             run.italic = True
         if "s" in marks:
             run.font.strike = True
+        if "sub" in marks:
+            run.font.subscript = True
+        if "sup" in marks:
+            run.font.superscript = True
         if link is not None:
             if style is None:
                 run._r.style = self.style_ids[wordstyles.HYPERLINK_STYLE]

@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 
+from django.db import connections
 from whoosh.index import LockError
 
 from hub.search.schema import PK
@@ -110,6 +111,14 @@ class IndexWriter:
             taken += 1
 
     def _run(self) -> None:
+        try:
+            self._apply_until_idle()
+        finally:
+            # Opening an empty index asks the database whether to rebuild it; the thread's
+            # connection would otherwise stay open on PostgreSQL until the process exits.
+            connections.close_all()
+
+    def _apply_until_idle(self) -> None:
         while True:
             pending = self._next_batch()
             if pending is None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("new/<int:flow_pk>/", views.submit, name="submit"),
     path("figures/", views.figures, name="figures"),
+    path("dashboard/", views.dashboard_list, name="dashboard_list"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/comment/", views.comment, name="comment"),

@@ -1,5 +1,6 @@
 """The approval pages: waiting for me, my requests, new request, a request with its
-timeline and actions, resubmission, frozen document revisions, attachments, figures.
+timeline and actions, resubmission, frozen document revisions, attachments, figures and
+the lists behind the dashboard panel's figures (scoped like the dashboard itself).
 
 Every view loads the request through ``visible_requests``: who may not see it gets 404;
 who may see it but not do this gets 403; an action on a step that moved on gets 409.
@@ -21,8 +22,9 @@ from hub.core.files import serve_upload
 from hub.core.markdown import render_markdown
 from hub.core.models import DocumentPage, User
 from hub.core.permissions import can
+from hub.dashboards.scope import scope_for
+from plugins.approvals import dashboard, workflow
 from plugins.approvals import figures as figure_functions
-from plugins.approvals import workflow
 from plugins.approvals.fields import RequestForm, display_value
 from plugins.approvals.forms import CommentForm, DecisionForm, FiguresForm, WithdrawForm
 from plugins.approvals.models import Flow, Request, RequestAttachment, Status
@@ -261,3 +263,32 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request, "approvals/figures.html", context, status=200 if form.is_valid() else 400
     )
+
+
+@login_required
+def dashboard_list(request: HttpRequest) -> HttpResponse:
+    """The requests behind a figure of the dashboard panel (``?figure=flows|steps|overdue``,
+    narrowed by ``flow`` and ``step``), for the departments the viewer's dashboard covers:
+    a department asked for outside them falls back to the viewer's own, as on the
+    dashboard."""
+    scope, form = scope_for(request)
+    figure = request.GET.get("figure", "")
+    flow, step = request.GET.get("flow", ""), request.GET.get("step", "")
+    titles = {
+        "flows": _("Requests closed, submitted to decided"),
+        "steps": _("Steps decided"),
+        "overdue": _("Steps overdue now"),
+    }
+    context = {
+        "scope": scope,
+        "form": form,
+        "figure": figure,
+        "title": titles.get(figure, _("Approvals")),
+        "filter": " · ".join(part for part in (flow, step) if part),
+        "extra_filters": [("figure", figure), ("flow", flow), ("step", step)],
+    }
+    if figure not in dashboard.FIGURES:
+        context["error"] = _("Choose a figure of the dashboard: flows, steps or overdue.")
+        return render(request, "approvals/dashboard_list.html", context, status=400)
+    context["rows"] = dashboard.figure_rows(scope, figure, flow, step)
+    return render(request, "approvals/dashboard_list.html", context)

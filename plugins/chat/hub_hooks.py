@@ -8,7 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from hub import hookimpl
-from hub.items import Fragment, NavItem, SearchType
+from hub.items import ArchiveType, Fragment, NavItem, SearchType
+from plugins.chat import archive
 from plugins.chat.rooms import room_for_space
 from plugins.chat.routing import websocket_urlpatterns
 from plugins.chat.search import message_search_type
@@ -40,6 +41,21 @@ def hub_register_search_types() -> list[SearchType]:
 @hookimpl
 def hub_space_created(space) -> None:
     room_for_space(space)
+
+
+@hookimpl
+def hub_register_archive_types() -> list[ArchiveType]:
+    return [archive.archive_type()]
+
+
+@hookimpl
+def hub_space_archived(space, user) -> None:
+    archive.archive_room(room_for_space(space), user)
+
+
+@hookimpl
+def hub_space_restored(space, user) -> None:
+    archive.restore_room(room_for_space(space), user)
 
 
 @hookimpl

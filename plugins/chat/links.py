@@ -12,8 +12,8 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from wagtail.models import Site
 
+from hub.core.documents import document_at
 from hub.core.markdown import html_text, render_markdown
 from hub.core.models import DocumentPage, User
 from hub.core.permissions import can
@@ -24,7 +24,6 @@ PREVIEW_CHARS = 240
 ABSOLUTE_URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 # Markdown links and autolinks to a path of this site: [text](/path) or </path>.
 RELATIVE_URL = re.compile(r"\]\((/[^\s)]*)\)|<(/[^\s>]*)>")
-DOCUMENT_ID_PATH = re.compile(r"^/docs/(\d{1,18})/")
 
 
 def _local_hosts() -> set[str]:
@@ -43,26 +42,14 @@ def _paths(body: str) -> list[str]:
     return [unquote(path) for path in paths]
 
 
-def _document_for_path(path: str, root_url_path: str | None) -> DocumentPage | None:
-    by_id = DOCUMENT_ID_PATH.match(path)
-    if by_id:
-        return DocumentPage.objects.filter(pk=int(by_id.group(1))).first()
-    if root_url_path is None:
-        return None
-    url_path = root_url_path + path.strip("/") + "/"
-    return DocumentPage.objects.filter(url_path=url_path).first()
-
-
 def linked_documents(body: str) -> list[DocumentPage]:
     """The documents of this site that ``body`` links to (at most a few, in order)."""
     paths = _paths(body)
     if not paths:
         return []
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root_url_path = site.root_page.url_path if site else None
     found: dict[int, DocumentPage] = {}
     for path in paths:
-        document = _document_for_path(path, root_url_path)
+        document = document_at(path)
         if document is not None:
             found.setdefault(document.pk, document)
         if len(found) >= MAX_LINKED_DOCUMENTS:

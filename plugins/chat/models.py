@@ -47,8 +47,10 @@ class Room(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # The time of the last message, to list busy rooms first.
+    # The time of the last message, to list busy rooms first (and find idle ones).
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # Archived: read-only, its messages left out of search unless asked (``archive.py``).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat room")
@@ -123,6 +125,8 @@ class Message(index.Indexed, models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Any change (edit, delete): a reconnecting client asks for what changed since.
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Denormalised from the room (archived) for the search's "current content" filter.
+    archived = models.BooleanField(default=False)
 
     search_fields = [
         index.SearchField("body"),
@@ -130,6 +134,7 @@ class Message(index.Indexed, models.Model):
         index.FilterField("space"),
         index.FilterField("author"),
         index.FilterField("created_at"),
+        index.FilterField("archived"),
     ]
 
     class Meta:

@@ -1,6 +1,7 @@
 """Chat messages on the search page, found only by the people who can read their room:
 ``visible(user)`` filters on the ``room`` filter field with the rooms ``user`` may read
-(space rooms of the spaces they can view, group and direct rooms they are in)."""
+(space rooms of the spaces they can view, group and direct rooms they are in). Messages of
+archived rooms are left out unless the search includes archived content."""
 
 from __future__ import annotations
 
@@ -47,5 +48,7 @@ def message_search_type() -> SearchType:
         space_field="space",
         author_field="author",
         date_field="created_at",
+        # Messages of archived rooms only when the search includes archived content.
+        current={"archived": False},
         order=60,
     )

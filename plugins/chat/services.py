@@ -68,8 +68,13 @@ def _touch_read(user: User, room: Room, message_id: int) -> None:
 
 
 def _refuse_if_archived(room: Room) -> None:
-    """A space's room is read-only while the space is archived (read fresh: it may have
-    been archived since the socket opened)."""
+    """An archived room is read-only, and so is a space's room while the space is archived
+    (read fresh: either may have been archived since the socket opened)."""
+    if Room.objects.filter(pk=room.pk, archived_at__isnull=False).exists():
+        raise ChatError(
+            "archived",
+            _("This room is archived: it is read-only; its owner may restore it."),
+        )
     if (
         room.space_id
         and SpacePage.objects.filter(pk=room.space_id, archived_at__isnull=False).exists()

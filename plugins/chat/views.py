@@ -25,6 +25,7 @@ from hub.core.files import serve_upload
 from hub.core.models import SpacePage, User
 from hub.core.permissions import can
 from plugins.chat import broadcast, ratelimit, rooms, services
+from plugins.chat.archive import PROPOSED_KINDS, room_owners
 from plugins.chat.forms import (
     AttachmentForm,
     DirectForm,
@@ -125,7 +126,11 @@ def room_view(request: HttpRequest, pk: int) -> HttpResponse:
         for link in ThreadDocument.objects.filter(room=room).select_related("document")
         if can(request.user, "view", link.document)
     ]
-    may_make_document = room.kind == Room.Kind.SPACE and can(request.user, "edit", room.space)
+    read_only = bool(room.archived_at or (room.space and room.space.archived_at))
+    may_make_document = (
+        room.kind == Room.Kind.SPACE and can(request.user, "edit", room.space) and not read_only
+    )
+    may_archive = room.kind in PROPOSED_KINDS and request.user in room_owners(room)
     return render(
         request,
         "chat/room.html",
@@ -137,6 +142,8 @@ def room_view(request: HttpRequest, pk: int) -> HttpResponse:
             "invite_form": InviteForm(request.user),
             "documents": documents,
             "thread_form": ThreadDocumentForm() if may_make_document else None,
+            "read_only": read_only,
+            "may_archive": may_archive,
             "chat_config": {
                 "room": room.pk,
                 "user": request.user.pk,

@@ -29,11 +29,21 @@ from docx.oxml import parse_xml
 from plugins.wordimport.numbering import ListItem, Numbering
 from plugins.wordimport.ooxml import Style, attr, on, q, read_styles
 from plugins.wordimport.safety import Limits, check_docx
+from plugins.wordimport.symbols import is_symbol_font, sym_char, symbol_text
 from plugins.wordimport.warnings import DROPPED
 
-ESCAPE = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
+ESCAPE = re.compile(r"([\\`*_\[\]<>~^|])|&(?=#?\w+;)")
 LINE_START = re.compile(r"^(\s*)([#=+-]|\d{1,9}(?=[.)](?:\s|$)))")
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# Where a page number stood (a NUL never occurs in XML text, so it cannot be the document's).
+PAGE_MARK = "\0"
+# Page numbers, and running heads (STYLEREF repeats a heading): navigation of a printout.
+PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "STYLEREF"}
+# A list typed by hand, as Pages and plain-text habits write it: "•<tab>text", "1.<tab>text".
+TEXT_BULLET = re.compile(r"[•◦▪▫‣●○■□◆◇➢–\-*]")
+TEXT_NUMBER = re.compile(r"(\d{1,3})[.)]")
+URL = re.compile(r"(?:https?|mailto):[^\s<>]+")
+CODE = frozenset({"code"})
 
 
 def escape(text: str) -> str:
@@ -70,6 +80,7 @@ class Conversion:
     modified: datetime | None = None
     images: list[Image] = field(default_factory=list)
     warnings: Counter = field(default_factory=Counter)
+    sections: str = ""  # the end of ``markdown`` that holds comments, headers and footers
 
     @property
     def dropped(self) -> Counter:
@@ -85,6 +96,7 @@ class Piece:
     marks: frozenset = frozenset()
     link: str | None = None
     raw: bool = False
+    anchor: tuple[str, str] | None = None  # ("start" or "end", comment id): no text
 
 
 @dataclass
@@ -94,6 +106,7 @@ class Field:
     instruction: list[str] = field(default_factory=list)
     showing: bool = False
     link: str | None = None
+    page: bool = False  # PAGE, NUMPAGES: a page number means nothing on a web page
 
 
 class Blocks:
@@ -184,6 +197,10 @@ def _wrap(text: str, marks: frozenset) -> str:
         pad = " " if core.startswith("`") or core.endswith("`") else ""
         core = f"{ticks}{pad}{core}{pad}{ticks}"
     else:
+        # ~sub~ and ^sup^ (mdit-py-plugins) end at a space, so a space inside is escaped.
+        for mark, delimiter in (("sub", "~"), ("sup", "^")):
+            if mark in marks and not (mark == "sub" and "s" in marks):
+                core = delimiter + core.replace(" ", "\\ ") + delimiter
         if "i" in marks:
             core = f"*{core}*"
         if "b" in marks:
@@ -204,20 +221,15 @@ def render_inline(pieces: list[Piece]) -> str:
     for piece in pieces:
         if not piece.text:
             continue
+        # Code shows no other formatting (see _wrap), so `m` then a code superscript `2`
+        # are one code span, never two touching ones that CommonMark would misread.
+        marks = CODE if "code" in piece.marks else piece.marks
         last = merged[-1] if merged else None
-        if (
-            last
-            and not last.raw
-            and not piece.raw
-            and (last.marks, last.link)
-            == (
-                piece.marks,
-                piece.link,
-            )
-        ):
+        same = last is not None and (last.marks, last.link) == (marks, piece.link)
+        if same and not last.raw and not piece.raw:
             last.text += piece.text
         else:
-            merged.append(Piece(piece.text, piece.marks, piece.link, piece.raw))
+            merged.append(Piece(piece.text, marks, piece.link, piece.raw))
     out: list[str] = []
     index = 0
     while index < len(merged):
@@ -230,7 +242,10 @@ def render_inline(pieces: list[Piece]) -> str:
             p.text if p.raw else _wrap(p.text if "code" in p.marks else escape(p.text), p.marks)
             for p in group
         )
-        if link and text.strip():
+        bare = all(not p.raw and not p.marks for p in group)
+        if link and bare and "".join(p.text for p in group) == link and URL.fullmatch(link):
+            out.append(f"<{link}>")  # an autolink, as pandoc writes a bare URL
+        elif link and text.strip():
             out.append(f"[{text}]({_link_target(link)})")
         else:
             out.append(text)
@@ -282,6 +297,9 @@ class Converter:
         self.title = ""
         self.pending: list = []  # text box content, emitted after the paragraph
         self.page_break = False
+        self.body: Blocks | None = None
+        self.sections = ""  # the Comments and Header-and-footer sections at the end
+        self.margin = False  # reading a header or footer
 
     def _related_xml(self, reltype: str) -> tuple | None:
         for rel in self.part.rels.values():
@@ -293,10 +311,13 @@ class Converter:
 
     def convert(self) -> str:
         body = self.document.element.body
-        blocks = self.blocks(body.iterchildren())
-        markdown = blocks.markdown()
-        tail = [self._notes_markdown(), self._comments_markdown()]
-        return "\n\n".join(part for part in [markdown, *tail] if part).strip() + "\n"
+        self.body = Blocks()
+        markdown = self.blocks(body.iterchildren(), self.body).markdown()
+        notes = self._notes_markdown()
+        sections = [self._comments_markdown(), self._margins_markdown()]
+        self.sections = "\n\n".join(part for part in sections if part)
+        parts = [markdown, notes, self.sections]
+        return "\n\n".join(part for part in parts if part).strip() + "\n"
 
     def blocks(self, elements: Iterable, blocks: Blocks | None = None) -> Blocks:
         blocks = blocks or Blocks()
@@ -311,7 +332,8 @@ class Converter:
         elif tag == q("w:tbl"):
             self.table(element, blocks)
         elif tag == q("w:sdt"):
-            self.blocks(element.iterchildren(q("w:sdtContent")), blocks)
+            if not _placeholder(element):
+                self.blocks(element.iterchildren(q("w:sdtContent")), blocks)
         elif tag in {q("w:sdtContent"), q("w:customXml"), q("w:ins"), q("w:moveTo")}:
             self.blocks(element.iterchildren(), blocks)
         elif tag == q("w:altChunk"):
@@ -328,7 +350,7 @@ class Converter:
     def paragraph(self, p, blocks: Blocks) -> None:
         ppr = p.find(q("w:pPr"))
         style = self._style(ppr)
-        pieces = self.inline(p.iterchildren(), frozenset(), None, style)
+        pieces = self._anchored(self.inline(p.iterchildren(), frozenset(), None, style))
         if ppr is not None and on(ppr.find(q("w:pageBreakBefore"))):
             blocks.add("break", "---")
         code_block = style is not None and style.block == "code"
@@ -346,13 +368,24 @@ class Converter:
             blocks.add("break", "---")
 
     def _text_paragraph(self, p, ppr, style: Style | None, pieces, blocks: Blocks) -> None:
+        entry = self._list_entry(ppr, style)
+        if entry is None and not self.margin:
+            entry, pieces = _typed_list_item(p, ppr, pieces)
         text = _line_start(render_inline(pieces).strip()).strip()
         text = re.sub(r"\\\n(\s*\\\n)+", "\\\n", text).strip().removesuffix("\\").strip()
-        if style is not None and style.is_title and not self.title:
+        if self.margin:
+            # Header layouts put left/centre/right parts between tabs: "Confidential<tab>Page
+            # 3 of 5" keeps "Confidential"; a part that held a page number goes.
+            parts = [part.strip() for part in text.split("\t")]
+            text = " ".join(part for part in parts if part and PAGE_MARK not in part)
+        text = text.replace(PAGE_MARK, "")
+        # Only a title before any content names the page (as pandoc reads it); a Title
+        # paragraph further down is text like any other.
+        leading = blocks is self.body and not blocks.parts
+        if style is not None and style.is_title and leading and not self.title:
             self.title = "".join(piece.text for piece in pieces if not piece.raw).strip()
             return
         level = self._outline_level(ppr, style)
-        entry = self._list_entry(ppr, style)
         if level is not None:
             if entry is not None and entry.label and not entry.bullet:
                 text = f"{escape(entry.label)} {text}"
@@ -435,7 +468,8 @@ class Converter:
                 continue
             ppr = element.find(q("w:pPr"))
             style = self._style(ppr)
-            text = render_inline(self.inline(element.iterchildren(), frozenset(), None, style))
+            pieces = self._anchored(self.inline(element.iterchildren(), frozenset(), None, style))
+            text = render_inline(pieces).replace(PAGE_MARK, "")
             entry = self._list_entry(ppr, style)
             text = text.replace("\\\n", " ").replace("\n", " ").strip()
             if entry is not None and text:
@@ -460,6 +494,8 @@ class Converter:
                 pieces.extend(
                     self.inline(element.iterchildren(), marks, self._hyperlink(element), style)
                 )
+            elif tag == q("w:fldSimple") and _field_name(attr(element, "w:instr")) in PAGE_FIELDS:
+                pieces.append(Piece(PAGE_MARK, raw=True))
             elif tag in {
                 q("w:ins"),
                 q("w:moveTo"),
@@ -471,7 +507,7 @@ class Converter:
                 q("w:bdo"),
             }:
                 pieces.extend(self.inline(element.iterchildren(), marks, link, style))
-            elif tag == q("w:sdt"):
+            elif tag == q("w:sdt") and not _placeholder(element):
                 pieces.extend(
                     self.inline(element.iterchildren(q("w:sdtContent")), marks, link, style)
                 )
@@ -479,16 +515,29 @@ class Converter:
                 if self.options.keep_deletions:
                     pieces.extend(self.inline(element.iterchildren(), marks | {"s"}, link, style))
             elif tag == q("w:commentRangeStart"):
-                self.open_comments.add(attr(element, "w:id"))
+                pieces.append(Piece("", raw=True, anchor=("start", attr(element, "w:id"))))
             elif tag == q("w:commentRangeEnd"):
-                self.open_comments.discard(attr(element, "w:id"))
+                pieces.append(Piece("", raw=True, anchor=("end", attr(element, "w:id"))))
             elif tag in {q("m:oMath"), q("m:oMathPara")}:
                 text = "".join(t.text or "" for t in element.iter(q("m:t")))
                 pieces.append(Piece(text, marks | {"code"}, link))
-        if self.open_comments:
-            text = "".join(piece.text for piece in pieces if not piece.raw)
-            for comment_id in self.open_comments:
-                self.comment_ranges.setdefault(comment_id, []).append(text)
+        return pieces
+
+    def _anchored(self, pieces: list[Piece]) -> list[Piece]:
+        """Note the text each comment covers in one paragraph's pieces (ranges may span
+        paragraphs, so open comments carry over)."""
+        for piece in pieces:
+            if piece.anchor is not None:
+                edge, comment_id = piece.anchor
+                if edge == "start":
+                    self.open_comments.add(comment_id)
+                else:
+                    self.open_comments.discard(comment_id)
+            elif not piece.raw:
+                for comment_id in self.open_comments:
+                    self.comment_ranges.setdefault(comment_id, []).append(piece.text)
+        for comment_id in self.open_comments:
+            self.comment_ranges.setdefault(comment_id, []).append(" ")
         return pieces
 
     def _hyperlink(self, element) -> str | None:
@@ -519,6 +568,11 @@ class Converter:
                 marks.discard(mark)
         if char_style is not None and char_style.code:
             marks.add("code")
+        vert = attr(rpr.find(q("w:vertAlign")), "w:val") or (char_style and char_style.vert)
+        marks.discard("sub")
+        marks.discard("sup")
+        if vert in {"subscript", "superscript"}:
+            marks.add(vert[:3])
         return frozenset(marks)
 
     def _showing(self) -> bool:
@@ -531,7 +585,10 @@ class Converter:
         return link
 
     def run(self, r, marks: frozenset, link: str | None) -> list[Piece]:
-        marks = self._run_marks(r.find(q("w:rPr")), marks)
+        rpr = r.find(q("w:rPr"))
+        marks = self._run_marks(rpr, marks)
+        fonts = rpr.find(q("w:rFonts")) if rpr is not None else None
+        symbol = is_symbol_font(attr(fonts, "w:ascii") or attr(fonts, "w:hAnsi"))
         pieces: list[Piece] = []
         for child in r.iterchildren():
             tag = child.tag
@@ -544,13 +601,17 @@ class Converter:
                 continue
             if not self._showing():
                 continue
+            if any(open_field.page for open_field in self.fields):
+                pieces.append(Piece(PAGE_MARK, raw=True))
+                continue
             here = self._field_link(link)
             if tag == q("w:t"):
-                pieces.append(Piece(child.text or "", marks, here))
+                text = child.text or ""
+                pieces.append(Piece(symbol_text(text) if symbol else text, marks, here))
             elif tag == q("w:delText") and self.options.keep_deletions:
                 pieces.append(Piece(child.text or "", marks | {"s"}, here))
             elif tag in {q("w:tab"), q("w:ptab")}:
-                pieces.append(Piece(" ", marks, here))
+                pieces.append(Piece("\t" if self.margin else " ", marks, here))
             elif tag in {q("w:br"), q("w:cr")}:
                 if attr(child, "w:type") == "page":
                     self.page_break = True
@@ -559,9 +620,9 @@ class Converter:
             elif tag == q("w:noBreakHyphen"):
                 pieces.append(Piece("-", marks, here))
             elif tag == q("w:sym"):
-                char = attr(child, "w:char") or ""
-                if re.fullmatch(r"[0-9A-Fa-f]{4}", char) and int(char, 16) < 0xF000:
-                    pieces.append(Piece(chr(int(char, 16)), marks, here))
+                pieces.append(
+                    Piece(sym_char(attr(child, "w:font"), attr(child, "w:char")), marks, here)
+                )
             elif tag in {q("w:footnoteReference"), q("w:endnoteReference")}:
                 kind = "footnote" if tag == q("w:footnoteReference") else "endnote"
                 self.notes.append((kind, attr(child, "w:id")))
@@ -586,6 +647,7 @@ class Converter:
             current = self.fields[-1]
             current.showing = True
             instruction = "".join(current.instruction).strip()
+            current.page = _field_name(instruction) in PAGE_FIELDS
             match = re.match(r'HYPERLINK\s+"?([^"\s]*)"?(?:.*?\\l\s+"([^"]*)")?', instruction)
             if match:
                 url, anchor = match.groups()
@@ -599,6 +661,10 @@ class Converter:
         if not rel_id or rel_id not in self.part.rels:
             return []
         rel = self.part.rels[rel_id]
+        if self.margin:
+            # A logo repeated on every page: decoration, not content of the page.
+            self.warnings["margin_image"] += 1
+            return []
         if rel.is_external:
             # Never fetched: a remote image would leak who opened the file, and when.
             self.warnings["external_image"] += 1
@@ -687,6 +753,86 @@ class Converter:
             return ""
         return f"## {_('Comments')}\n\n" + "\n".join(items)
 
+    # Headers and footers --------------------------------------------------------------
+
+    def _margins_markdown(self) -> str:
+        """Each different header and footer once, in a section at the end.
+
+        Their text (a document number, "Confidential", the company's name) is part of what
+        the document says, so it is kept; page numbers, and images such as a logo on every
+        page, are not content of a web page and go (the images with a warning).
+        """
+        parts = []
+        for kind in ("w:headerReference", "w:footerReference"):
+            for reference in self.document.element.body.iter(q(kind)):
+                rel = self.document.part.rels.get(attr(reference, "r:id") or "")
+                if rel is not None and not rel.is_external and rel.target_part not in parts:
+                    parts.append(rel.target_part)
+        texts: list[str] = []
+        main, self.margin = self.part, True
+        for part in parts:
+            self.part = part
+            text = self.blocks(parse_xml(part.blob).iterchildren()).markdown().strip()
+            if text and text not in texts:
+                texts.append(text)
+        self.part, self.margin = main, False
+        if not texts:
+            return ""
+        self.warnings["header_footer"] += len(texts)
+        return f"## {_('Header and footer')}\n\n" + "\n\n".join(texts)
+
+
+def _placeholder(sdt) -> bool:
+    """A content control still showing its prompt ("Click here to enter text."): the
+    template's instruction to the writer, not the document's text."""
+    return sdt.find(f"{q('w:sdtPr')}/{q('w:showingPlcHdr')}") is not None
+
+
+def _field_name(instruction: str | None) -> str:
+    """``" PAGE \\* MERGEFORMAT "`` -> ``"PAGE"``."""
+    words = (instruction or "").split()
+    return words[0].upper() if words else ""
+
+
+def _typed_list_item(p, ppr, pieces: list[Piece]) -> tuple[ListItem | None, list[Piece]]:
+    """A list item typed by hand ("•<tab>text", "1.<tab>text"), as Pages exports lists
+    (no numbering definitions): the item, and the pieces without the typed label."""
+    label = ""
+    for element in p.iter(q("w:t"), q("w:tab")):
+        if element.tag == q("w:tab"):
+            if element.getparent().tag != q("w:r"):
+                continue  # a tab stop of the paragraph's properties
+            break
+        label += element.text or ""
+        if len(label) > 4:
+            return None, pieces
+    else:
+        return None, pieces
+    skip, label = len(label) + 1, label.strip()
+    number = TEXT_NUMBER.fullmatch(label)
+    if not (number or TEXT_BULLET.fullmatch(label)):
+        return None, pieces
+    indent = ppr.find(q("w:ind")) if ppr is not None else None
+    left = attr(indent, "w:left") or attr(indent, "w:start") or "0"
+    level = max(0, round(int(left) / 720) - 1) if left.lstrip("-").isdigit() else 0
+    item = ListItem(
+        key=("typed", bool(number)),
+        level=level,
+        bullet=not number,
+        number=int(number.group(1)) if number else 0,
+        label=label,
+        literal=False,
+    )
+    # Drop the label and the tab (read as a space) from the start of the text.
+    kept = []
+    for piece in pieces:
+        if skip and not piece.raw:
+            taken = min(skip, len(piece.text))
+            skip -= taken
+            piece = Piece(piece.text[taken:], piece.marks, piece.link)
+        kept.append(piece)
+    return item, kept
+
 
 def _core_properties(document) -> CoreProperties | None:
     """The document's properties (title, author, dates), or None when it has none.
@@ -713,10 +859,13 @@ def convert_docx(
     properties = _core_properties(document)
     return Conversion(
         markdown=markdown,
-        title=(properties.title if properties else "").strip() or converter.title,
+        # The title the reader sees on the first page wins over the properties' (often
+        # left over from a template).
+        title=converter.title or (properties.title if properties else "").strip(),
         author=(properties.author if properties else "").strip(),
         created=properties.created if properties else None,
         modified=properties.modified if properties else None,
         images=list(converter.images.values()),
         warnings=converter.warnings,
+        sections=converter.sections,
     )

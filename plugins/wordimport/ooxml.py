@@ -70,6 +70,7 @@ class Style:
     bold: bool | None = None
     italic: bool | None = None
     strike: bool | None = None
+    vert: str | None = None  # "superscript" or "subscript" (w:vertAlign)
     code: bool = False
 
 
@@ -131,6 +132,7 @@ def read_styles(styles_element, style_map: dict[str, str]) -> tuple[dict[str, St
             style.bold = on(rpr.find(q("w:b")))
             style.italic = on(rpr.find(q("w:i")))
             style.strike = on(rpr.find(q("w:strike")))
+            style.vert = attr(rpr.find(q("w:vertAlign")), "w:val")
         if parent is not None:
             if style.heading is None and not style.is_title and not HEADING_NAME.match(lower):
                 style.heading = parent.heading
@@ -138,7 +140,7 @@ def read_styles(styles_element, style_map: dict[str, str]) -> tuple[dict[str, St
             style.code = style.code or parent.code
             if num_pr is None:
                 style.num_id, style.ilvl = parent.num_id, parent.ilvl
-            for prop in ("bold", "italic", "strike"):
+            for prop in ("bold", "italic", "strike", "vert"):
                 if getattr(style, prop) is None:
                     setattr(style, prop, getattr(parent, prop))
         mapped = style_map.get(lower)

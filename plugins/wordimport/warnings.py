@@ -32,12 +32,22 @@ MESSAGES = {
         "%(count)d images in formats browsers cannot show kept as downloads",
         "count",
     ),
+    "header_footer": ngettext_lazy(
+        "%(count)d header/footer text kept once at the end of the page",
+        "%(count)d header/footer texts kept once at the end of the page",
+        "count",
+    ),
+    "margin_image": ngettext_lazy(
+        "%(count)d image in headers/footers dropped",
+        "%(count)d images in headers/footers dropped",
+        "count",
+    ),
     "chart": ngettext_lazy("%(count)d chart dropped", "%(count)d charts dropped", "count"),
     "diagram": ngettext_lazy(
         "%(count)d SmartArt diagram dropped", "%(count)d SmartArt diagrams dropped", "count"
     ),
 }
-DROPPED = {"ole", "altchunk", "chart", "diagram"}
+DROPPED = {"ole", "altchunk", "chart", "diagram", "margin_image"}
 
 
 def describe(warnings: Counter) -> list[str]:

@@ -1,8 +1,8 @@
 """Fixtures of the scale-out tests: skipped unless ``DATABASE_URL`` points at PostgreSQL
 (and ``REDIS_URL`` at Redis, for the tests that need it), as ``make test-scale`` sets.
 
-Searches here run on the PostgreSQL backend (``hub.search.postgres``); the root
-conftest gives every other test a Whoosh index of its own.
+Searches here run on the PostgreSQL backend (``hub.search.postgres``); the search
+behaviour tests of hub/search/tests run on it too, beside Whoosh, in the same run.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-
-from hub.search.tests.conftest import indexing  # noqa: F401 (the search tests' fixture)
 
 POSTGRES_SEARCH = {"default": {"BACKEND": "hub.search.postgres"}}
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,13 +39,6 @@ def _test_settings(_test_settings, settings):
     """The root conftest's test settings, searching with the PostgreSQL backend."""
     if settings.ON_POSTGRES:
         settings.WAGTAILSEARCH_BACKENDS = POSTGRES_SEARCH
-
-
-@pytest.fixture
-def backend(settings) -> str:
-    """For the shared search tests (hub/search/tests): the PostgreSQL backend."""
-    settings.WAGTAILSEARCH_BACKENDS = POSTGRES_SEARCH
-    return "postgres"
 
 
 def _database_url() -> str:

@@ -76,9 +76,9 @@ def test_department_rollup_figures(reports, org):
     assert ("移动端适配", 40) in [(item, percent) for _r, _who, item, percent in rollup.progress]
     assert {risk for _r, risk, _kind in rollup.risks} == {"后端人手紧张", "保密风险"}
     assert [
-        (department, [text for _r, text in items]) for department, items in rollup.help_requested
+        (department, [found.text for found in items]) for department, items in rollup.help_requested
     ] == [("市场部", ["发布会物料"])]
-    assert [text for _r, _who, text in rollup.help_for_us] == ["需要研发支持演示环境"]
+    assert [found.text for found in rollup.help_for_us] == ["需要研发支持演示环境"]
 
 
 def test_department_rollup_hides_what_the_viewer_cannot_see(reports, org, login):
@@ -198,5 +198,5 @@ def test_demo_reports_roll_up(db):
     rollup = department_rollup(head, Department.objects.get(code="rd"), "2026-W19")
     assert {person.username for person, _docs in rollup.filed} == {"zhangwei", "lina", "huangxin"}
     assert "wangfang" in {person.username for person in rollup.missing}
-    assert [text for _r, _who, text in rollup.help_for_us] == ["发布会现场演示环境和演示账号"]
+    assert [found.text for found in rollup.help_for_us] == ["发布会现场演示环境和演示账号"]
     assert {item.what for item in rollup.actions} == {"离线合并方案评审", "演示环境准备"}

@@ -58,7 +58,7 @@ def test_concurrent_saves_under_a_held_lock_lose_nothing(whoosh, spaces, org, ma
 
 
 def test_a_saved_change_is_searchable_within_a_second(
-    whoosh, spaces, org, make_document, indexing, django_capture_on_commit_callbacks
+    backend, spaces, org, make_document, indexing, django_capture_on_commit_callbacks
 ):
     with indexing():
         document = make_document(spaces.company_read, org.admin, title="Plan", body="旧的 words")
@@ -116,3 +116,15 @@ def test_a_corrupt_index_is_detected_searches_fall_back_and_it_is_rebuilt(
             break
         assert time.monotonic() < deadline, "the index was not rebuilt"
         time.sleep(0.1)
+
+
+def test_reindex_brings_a_stale_index_up_to_date(backend, spaces, org, make_document, indexing):
+    with indexing():
+        document = make_document(spaces.company_read, org.admin, title="Plan", body="旧的路线图")
+    # Changed behind the index's back (as a restore or a bulk update does).
+    DocumentPage.objects.filter(pk=document.pk).update(body="新的里程碑 milestones")
+    assert titles(DocumentPage.objects.search("里程碑")) == set()
+    with indexing():
+        call_command("reindex", "--procs", "1", "--no-progress", verbosity=0)
+    assert titles(DocumentPage.objects.search("里程碑 milestone")) == {"Plan"}
+    assert titles(DocumentPage.objects.search("路线")) == set()

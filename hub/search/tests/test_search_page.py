@@ -3,7 +3,8 @@
 People with limited rights search for a word that occurs in documents and feedback they
 may not see: results, counts, snippets, facets and the JSON must never show them. Then
 the features: Chinese and English, highlighting and escaping, filters, sorting,
-pagination, bad parameters and the record of queries that found nothing.
+pagination, bad parameters and the record of queries that found nothing. Each test that
+searches runs on every search backend (``backend`` in conftest).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from wagtail.search import index
 
@@ -26,25 +26,11 @@ from plugins.feedback.models import Category, Feedback
 WORD = "zebra"
 CHINESE = "麒麟"
 
-# modelsearch's SQLite backend stores a UUID object id with hyphens and compares it with
-# SQLite's 32-digit UUID column, so it never finds feedback (UUID keys); Whoosh does.
-uuid_keys_searchable = pytest.mark.skipif(
-    settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == "wagtail.search.backends.database"
-    and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="Wagtail's SQLite database backend cannot find models with UUID keys (feedback)",
-)
-
-
-@pytest.fixture(autouse=True)
-def own_index(settings, tmp_path) -> None:
-    """The configured backend, on an index folder of this test's own (if it keeps one)."""
-    backend = settings.WAGTAILSEARCH_BACKENDS["default"]
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {**backend, "PATH": str(tmp_path / "index")}}
-
 
 @pytest.fixture
-def make_document(make_document, indexing) -> Callable:
-    """The root fixture's documents, indexing and indexed before the test searches."""
+def make_document(backend, make_document, indexing) -> Callable:
+    """The root fixture's documents, indexed before the test searches; every test that
+    makes documents runs on each search backend (conftest)."""
 
     def make(*args, **kwargs):
         with indexing():
@@ -143,7 +129,6 @@ def test_filtering_by_a_space_one_may_not_see_is_refused_like_a_missing_one(
     assert hidden["errors"] == missing["errors"]
 
 
-@uuid_keys_searchable
 def test_triager_finds_anonymous_feedback_without_its_sender(corpus, org, login):
     client = login(org.rd_head)
     _status, data = api(client, q=WORD, type="feedback")
@@ -156,7 +141,6 @@ def test_triager_finds_anonymous_feedback_without_its_sender(corpus, org, login)
     assert org.mkt_member.name not in results and org.mkt_member.username not in results
 
 
-@uuid_keys_searchable
 def test_named_sender_finds_their_own_feedback_but_not_their_anonymous_one(corpus, org, login):
     _status, data = api(login(org.mkt_member), q=WORD, type="feedback")
     assert titles(data) == {"Named suggestion"}
@@ -242,7 +226,6 @@ def test_filters_by_space_department_and_author(corpus, org, spaces, login):
     assert titles(api(client, **documents, author=org.mkt_member.pk)[1]) == {"Secret draft"}
 
 
-@uuid_keys_searchable
 def test_filters_apply_to_feedback_too(corpus, org, spaces, login):
     client = login(org.mkt_member)
     assert "Named suggestion" in titles(api(client, q=WORD)[1])

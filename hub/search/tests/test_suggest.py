@@ -1,5 +1,5 @@
 """Suggestions under the search box (``/search/suggest/``): titles starting with what is
-typed, in Chinese and English, never one the person may not see."""
+typed, in Chinese and English, never one the person may not see; on every search backend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ URL = "/search/suggest/"
 
 
 @pytest.fixture
-def documents(whoosh, spaces, org, make_document, indexing):
+def documents(backend, spaces, org, make_document, indexing):
     with indexing():
         return {
             "public": make_document(spaces.company_read, org.admin, "知识库使用指南", "正文"),

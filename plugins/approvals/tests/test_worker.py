@@ -2,7 +2,8 @@
 escalation, start it again, and exactly one reminder and one escalation arrive.
 
 The worker is a subprocess on the test database itself (``DATABASE_URL`` pointing at the
-on-disk SQLite file the test writes and commits to), with a deadline of a few seconds.
+on-disk SQLite file the test writes and commits to, or at the PostgreSQL test database
+under ``make test-scale``), with a deadline of a few seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -22,6 +24,15 @@ from hub.notifications.models import Notification
 from plugins.approvals.models import Decision
 
 HUB = str(Path(sys.executable).with_name("hub"))
+
+
+def shared_database_url() -> str:
+    """The database this test writes to, as a ``DATABASE_URL`` for a ``hub`` subprocess:
+    the site's own URL (server, account, options) naming the test database instead."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{quote(name)}"))
 
 
 def count(user, word: str) -> int:
@@ -47,10 +58,11 @@ def test_a_killed_worker_loses_and_repeats_nothing(
     # Remind after 3.6 seconds, escalate to the clerks' manager after 10.8 seconds.
     step.remind_after_hours, step.deadline_hours = Decimal("0.001"), Decimal("0.003")
     step.save()
+    # The site as configured (scaled out under `make test-scale`), on the test database.
     env = {
         **os.environ,
         "HUB_DATA_DIR": str(tmp_path / "data"),
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": shared_database_url(),
         "HUB_LANGUAGE": "en",  # the worker's notifications, read below in English
     }
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from hub import hookimpl
 from hub.items import (
     Action,
+    ArchiveType,
     Fragment,
     NavItem,
     NotificationChannel,
@@ -119,6 +120,14 @@ def hub_register_websocket_routes() -> list:
 
     record("hub_register_websocket_routes")
     return [re_path(r"^ws/dummy/$", EchoConsumer.as_asgi())]
+
+
+@hookimpl
+def hub_register_archive_types() -> list[ArchiveType]:
+    record("hub_register_archive_types")
+    # The dummy has nothing that goes idle; tests/test_plugin_hooks.py registers a plugin
+    # whose items are proposed, archived and restored.
+    return []
 
 
 @hookimpl
