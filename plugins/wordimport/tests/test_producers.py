@@ -30,7 +30,8 @@ def test_google_docs_export():
     # A link underlined by hand stays a plain link; no stray underline markup.
     assert "See the [plan](https://example.com/plan) and the **bold** words; H~2~O." in body
     assert result.sections == "## Header and footer\n\nApollo – internal"
-    assert "1 header/footer text kept once at the end of the page" in describe(result.warnings)
+    with translation.override("en"):
+        assert "1 header/footer text kept once at the end of the page" in describe(result.warnings)
 
 
 def test_pages_export_typed_bullets_become_lists():
@@ -106,7 +107,8 @@ def test_a_logo_in_the_header_is_dropped_with_a_warning():
     assert result.images == []
     assert result.sections.endswith("ACME")
     assert result.dropped == {"margin_image": 1}
-    assert "1 image in headers/footers dropped" in describe(result.warnings)
+    with translation.override("en"):
+        assert "1 image in headers/footers dropped" in describe(result.warnings)
 
 
 def test_subscript_and_superscript_are_marked_and_rendered():
