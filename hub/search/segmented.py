@@ -216,3 +216,34 @@ class SegmentedAutocompleteQueryCompiler:
         if not words:
             return NOTHING
         return _match(words[0], fields, boost, operator=query.operator)
+
+
+def segmented_backend(
+    module: str, backend: type, mapping: type, query_compiler: type, autocomplete_compiler: type
+) -> type:
+    """Wagtail's ``backend`` (an OpenSearch or Elasticsearch backend, with its mapping and
+    compilers) with the mixins above, its classes named as members of ``module``: what
+    ``hub.search.opensearch`` and ``hub.search.elasticsearch`` are."""
+    own = {"__module__": module}
+    segmented_mapping = type("Mapping", (SegmentedMapping, mapping), own)
+    compilers = {
+        "query_compiler_class": (SegmentedQueryCompiler, query_compiler),
+        "autocomplete_query_compiler_class": (
+            SegmentedAutocompleteQueryCompiler,
+            autocomplete_compiler,
+        ),
+    }
+    attributes = {
+        name: type(bases[1].__name__, bases, {**own, "mapping_class": segmented_mapping})
+        for name, bases in compilers.items()
+    }
+    return type(
+        "SearchBackend",
+        (backend,),
+        {
+            **own,
+            **attributes,
+            "mapping_class": segmented_mapping,
+            "settings": index_settings(backend.settings),
+        },
+    )
