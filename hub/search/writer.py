@@ -111,14 +111,6 @@ class IndexWriter:
             taken += 1
 
     def _run(self) -> None:
-        try:
-            self._apply_until_idle()
-        finally:
-            # Opening an empty index asks the database whether to rebuild it; the thread's
-            # connection would otherwise stay open on PostgreSQL until the process exits.
-            connections.close_all()
-
-    def _apply_until_idle(self) -> None:
         while True:
             pending = self._next_batch()
             if pending is None:
@@ -129,6 +121,9 @@ class IndexWriter:
                 continue
             batch, taken = pending
             taken += self._commit(batch)
+            # Opening an empty index asks the database whether to rebuild it: hold no
+            # connection between batches (an idle one blocks dropping a PostgreSQL database).
+            connections.close_all()
             with self._lock:
                 self._applied += taken
                 if self._applied == self._enqueued:
