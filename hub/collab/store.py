@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Revision
 
@@ -130,14 +131,23 @@ def merge_latest_revision(page_id: int) -> bytes:
     return _merge_revision(page, snapshot, revision) if revision else b""
 
 
-@transaction.atomic
 def append(entries: list[tuple[int, bytes, int | None]]) -> list[int]:
-    """Append accepted updates (page id, data, user id) to the log; their ids, in order."""
-    rows = CollabUpdate.objects.bulk_create(
-        CollabUpdate(page_id=page_id, data=data, user_id=user_id)
-        for page_id, data, user_id in entries
-    )
-    return [row.pk for row in rows]
+    """Append accepted updates (page id, data, user id) to the log; their ids, in order.
+
+    One multi-row INSERT in one transaction, without building model instances: this is
+    the log writer's hot path, and the Python it runs holds the GIL the event loop needs.
+    """
+    table = connection.ops.quote_name(CollabUpdate._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(entries))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [value for entry in entries for value in (*entry, now)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (page_id, data, user_id, created_at) VALUES {rows} RETURNING id",
+            params,
+        )
+        # One statement numbers its rows in order; RETURNING may list them in any order.
+        return sorted(row_id for (row_id,) in cursor.fetchall())
 
 
 class _Pending(NamedTuple):

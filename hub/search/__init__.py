@@ -2,7 +2,8 @@
 
 Modules: ``analysis`` (normalisation, jieba words, CJK bigrams), ``schema`` (columns from
 ``search_fields``), ``query`` (modelsearch queries and queryset filters to Whoosh),
-``store`` (index folders, health, atomic rebuild), ``writer`` (the background writer),
+``store`` (index folders, health, atomic rebuild), ``bulk`` (the fast writer of whole
+rebuilds), ``writer`` (the background writer),
 ``backend`` (the Wagtail backend), ``management/commands/reindex.py`` (``hub reindex``).
 
 Field layout: one index folder per model hierarchy (``<PATH>/wagtailcore_page``…). Per

@@ -183,11 +183,23 @@ class BigramTokenizer(_OrdinalTokenizer):
             yield run[-1], end - 1, end, int(len(run) == 1)
 
 
+_WORDS = WordTokenizer()
+
+
 @lru_cache(maxsize=50_000)
 def stem_word(word: str) -> str:
     """Porter stem, cached: Whoosh's own LFU cache is not thread-safe, and the writer
     thread and searches share the analyzer."""
     return stem(word)
+
+
+def word_positions(value: str) -> dict[str, list[int]]:
+    """Each term ``word_analyzer()`` yields for ``value`` with its positions: what
+    indexing needs, without a Token object per word."""
+    found: dict[str, list[int]] = {}
+    for piece, pos, _start, _end in _WORDS.numbered(normalize(value)):
+        found.setdefault(stem_word(piece), []).append(pos)
+    return found
 
 
 def word_analyzer() -> Analyzer:

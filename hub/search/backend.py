@@ -61,7 +61,7 @@ FILTER_CACHE_SIZE = 64
 
 def _allowed(searcher, compiler) -> BitSet | None:
     """The documents the compiler's filters allow, from this searcher's cache."""
-    filter_query = compiler.compile_filter()
+    filter_query = compiler.compiled_filter
     if filter_query is None:
         return None
     cache = searcher.__dict__.setdefault("_hub_allowed", OrderedDict())
@@ -74,6 +74,14 @@ def _allowed(searcher, compiler) -> BitSet | None:
     else:
         cache.move_to_end(filter_query)
     return allowed
+
+
+def _pk_column(searcher):
+    """The searcher's column of document keys (docnum -> pk), opened once per searcher."""
+    column = searcher.__dict__.get("_hub_pk_column")
+    if column is None:
+        column = searcher.__dict__["_hub_pk_column"] = searcher.reader().column_reader(PK)
+    return column
 
 
 def _remember_total(compiler, searcher, total: int) -> None:
@@ -195,7 +203,7 @@ class WhooshSearchResults(BaseSearchResults):
             allowed = _allowed(searcher, compiler)
             # Whoosh ignores an empty filter set (it tests the set's truth), so a filter
             # that allows nothing must turn the query itself into one that matches nothing.
-            query = compiler.compile_query() if allowed is None or allowed else wq.NullQuery
+            query = compiler.compiled_query if allowed is None or allowed else wq.NullQuery
             return search(searcher, query, allowed)
         except Exception as error:
             # The database answers this query; the index is rebuilt only if it is unreadable.
@@ -217,7 +225,9 @@ class WhooshSearchResults(BaseSearchResults):
             optimize=False,
         )
         _remember_total(self.query_compiler, searcher, len(results))
-        return [(hit[PK], hit.score) for hit in results[self.start : self.stop]]
+        # The key from its column: reading the stored fields would unpickle whole bodies.
+        keys = _pk_column(searcher)
+        return [(keys[docnum], score) for score, docnum in results.top_n[self.start : self.stop]]
 
     def _do_search(self):
         hits = self._run(self._hits)

@@ -13,6 +13,8 @@ inside the index query, before counting.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.lookups import Lookup
@@ -33,14 +35,25 @@ from hub.search.schema import (
     NULLS,
     PK,
     FilterColumn,
-    ModelLayout,
     column_name,
     filter_column,
     hierarchy,
+    layout_for,
 )
 
 _word_analyzer = word_analyzer()
 _plain_words = WordTokenizer()
+
+
+class _Union(wq.Or):
+    """An OR of a query's terms or columns, matched as a tree of unions.
+
+    Whoosh preloads an OR into an array of scores over every document of a segment below
+    5,000 documents; a query's alternatives match a few documents each, so walking only
+    their matches costs a fraction of that.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 def _words(text: str) -> list[str]:
@@ -93,7 +106,7 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
         super().__init__(*args, **kwargs)
         model = self.queryset.model
         self.root = get_model_root(model)
-        self.layout = ModelLayout(model)
+        self.layout = layout_for(model)
         self.columns = self._columns()
 
     def _models(self) -> list:
@@ -108,7 +121,7 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
             return [column_name(model, by_name[name]) for name in self.fields]
         columns: dict[str, None] = {}
         for sub_model in self._models():
-            columns.update(dict.fromkeys(ModelLayout(sub_model).text))
+            columns.update(dict.fromkeys(layout_for(sub_model).text))
         return list(columns)
 
     # Text
@@ -126,19 +139,19 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
                     alternatives.append(_sequence(column, words))
                 continue
             alternatives.append(_chinese(column, run))
-        return wq.Or(alternatives)
+        return _Union(alternatives)
 
     def _terms(self, text: str, operator: str, fuzzy: bool = False) -> wq.Query:
         terms = [self._term(is_cjk, run, fuzzy) for is_cjk, run, _s, _e in runs(normalize(text))]
         if not terms:
             return wq.NullQuery
-        return wq.And(terms) if operator == "and" else wq.Or(terms)
+        return wq.And(terms) if operator == "and" else _Union(terms)
 
     def _phrase(self, text: str) -> wq.Query:
         pieces = list(runs(normalize(text)))
         if len(pieces) == 1 and pieces[0][0]:
-            return wq.Or([_chinese(column, pieces[0][1]) for column in self.columns])
-        return wq.Or([_sequence(column, _words(text)) for column in self.columns])
+            return _Union([_chinese(column, pieces[0][1]) for column in self.columns])
+        return _Union([_sequence(column, _words(text)) for column in self.columns])
 
     def compile_text(self, query) -> wq.Query:
         if isinstance(query, MatchAll):
@@ -154,7 +167,7 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
         if isinstance(query, And):
             return wq.And([self.compile_text(sub) for sub in query.subqueries])
         if isinstance(query, Or):
-            return wq.Or([self.compile_text(sub) for sub in query.subqueries])
+            return _Union([self.compile_text(sub) for sub in query.subqueries])
         if isinstance(query, Not):
             return wq.And([wq.Every(), wq.Not(self.compile_text(query.subquery))])
         raise NotImplementedError(
@@ -261,6 +274,16 @@ class WhooshQueryCompiler(BaseSearchQueryCompiler):
     def compile_query(self) -> wq.Query:
         return self.compile_text(self.query)
 
+    # A results object and its slices share one compiler, and a page and its count each
+    # run a search: compile the query and the filters (permissions included) once.
+    @cached_property
+    def compiled_query(self) -> wq.Query:
+        return self.compile_query()
+
+    @cached_property
+    def compiled_filter(self) -> wq.Query | None:
+        return self.compile_filter()
+
     def sort_facets(self) -> list[FieldFacet] | None:
         """Whoosh sort keys for ``order_by`` (None: by relevance)."""
         if self.order_by_relevance:
@@ -285,7 +308,7 @@ class WhooshAutocompleteQueryCompiler(WhooshQueryCompiler):
             return [column_name(model, by_name[name]) + AUTOCOMPLETE for name in self.fields]
         columns: dict[str, None] = {}
         for sub_model in self._models():
-            columns.update(dict.fromkeys(ModelLayout(sub_model).autocomplete))
+            columns.update(dict.fromkeys(layout_for(sub_model).autocomplete))
         return list(columns)
 
     def check(self):
@@ -310,7 +333,7 @@ class WhooshAutocompleteQueryCompiler(WhooshQueryCompiler):
                 f"`{type(query).__name__}` is not supported for autocomplete queries."
             )
         words = [token.text[:15] for token in _plain_words(query.query_string)]
-        terms = [wq.Or([wq.Term(column, word) for column in self.columns]) for word in words]
+        terms = [_Union([wq.Term(column, word) for column in self.columns]) for word in words]
         if not terms:
             return wq.NullQuery
-        return wq.And(terms) if query.operator == "and" else wq.Or(terms)
+        return wq.And(terms) if query.operator == "and" else _Union(terms)

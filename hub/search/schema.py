@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import models
 from django.utils import timezone
@@ -23,7 +24,12 @@ from modelsearch.index import (
 )
 from whoosh import fields as whoosh_fields
 
-from hub.search.analysis import autocomplete_analyzer, bigram_analyzer, word_analyzer
+from hub.search.analysis import (
+    autocomplete_analyzer,
+    bigram_analyzer,
+    word_analyzer,
+    word_positions,
+)
 
 # Django field names cannot contain "__", so these cannot clash with a model column.
 PK, CONTENT_TYPES, NULLS = "pk__", "ct__", "null__"
@@ -54,7 +60,9 @@ class FilterColumn:
 
     def whoosh_field(self) -> whoosh_fields.FieldType:
         if self.kind in ("int", "bool"):
-            return whoosh_fields.NUMERIC(numtype=int, bits=64, sortable=True)
+            # One term per value (shift_step=0) instead of 16 tiers: these columns are
+            # matched by value (permissions, ids); a rare range query just reads more terms.
+            return whoosh_fields.NUMERIC(numtype=int, bits=64, sortable=True, shift_step=0)
         if self.kind == "float":
             return whoosh_fields.NUMERIC(numtype=float, bits=64, sortable=True)
         if self.kind == "date":
@@ -93,23 +101,43 @@ class FilterColumn:
         return value
 
 
-class BigramField(whoosh_fields.TEXT):
-    """The CJK bigram column: indexes from the tokenizer's positions directly.
+class _PositionsField(whoosh_fields.TEXT):
+    """A text column indexed from its terms' positions directly.
 
-    Whoosh's generic path builds a Token object per bigram, which made indexing this
-    column cost more than jieba itself; the terms and positions are the same.
+    Whoosh's generic path builds a Token object per word or bigram, which made indexing
+    cost more than jieba itself; the terms, weights and positions are the same.
     """
 
-    def __init__(self, field_boost: float = 1.0):
-        super().__init__(analyzer=bigram_analyzer(), field_boost=field_boost)
+    def positions(self, value: str) -> dict[str, list[int]]:
+        raise NotImplementedError
 
     def index(self, value, **kwargs):
         if not isinstance(value, str):
             yield from super().index(value, **kwargs)
             return
         encode, boost = self.format.encode, self.format.field_boost
-        for term, found in self.analyzer.positions(value).items():
+        for term, found in self.positions(value).items():
             yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
+
+
+class WordField(_PositionsField):
+    """The word column: jieba words and stemmed English, stored for highlighting."""
+
+    def __init__(self, field_boost: float = 1.0):
+        super().__init__(analyzer=word_analyzer(), stored=True, field_boost=field_boost)
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        return word_positions(value)
+
+
+class BigramField(_PositionsField):
+    """The CJK bigram column."""
+
+    def __init__(self, field_boost: float = 1.0):
+        super().__init__(analyzer=bigram_analyzer(), field_boost=field_boost)
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        return self.analyzer.positions(value)
 
 
 def _filter_kind(field, model) -> str:
@@ -197,6 +225,12 @@ class ModelLayout:
                 self.filters_by_attname[field.get_attname(model)] = column
 
 
+@cache
+def layout_for(model) -> ModelLayout:
+    """The model's layout; ``search_fields`` are fixed when the models load, so once."""
+    return ModelLayout(model)
+
+
 def hierarchy(root) -> list:
     """The indexed models whose root model is ``root``."""
     return [model for model in get_indexed_models() if get_model_root(model) is root]
@@ -212,13 +246,10 @@ def build_schema(root) -> whoosh_fields.Schema:
         }
     )
     for model in hierarchy(root):
-        layout = ModelLayout(model)
+        layout = layout_for(model)
         for name, boost in layout.text.items():
             if name not in schema:
-                schema.add(
-                    name,
-                    whoosh_fields.TEXT(analyzer=word_analyzer(), stored=True, field_boost=boost),
-                )
+                schema.add(name, WordField(field_boost=boost))
                 schema.add(name + BIGRAMS, BigramField(field_boost=boost))
         for name in layout.autocomplete:
             if name not in schema:
@@ -260,7 +291,7 @@ def _values(model, field, obj, prefix: str, out: dict[str, list]) -> None:
 def document_for(obj) -> dict:
     """The Whoosh document of ``obj``: text columns as strings, filter columns typed."""
     model = type(obj)
-    layout = ModelLayout(model)
+    layout = layout_for(model)
     raw: dict[str, list] = {}
     for field in model.get_search_fields():
         _values(model, field, obj, "", raw)

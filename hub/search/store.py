@@ -22,6 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Every
 
 from hub.search.analysis import warm_up
+from hub.search.bulk import bulk_writer
 from hub.search.schema import build_schema, document_for, hierarchy
 
 logger = logging.getLogger("hub.search")
@@ -224,7 +225,7 @@ def _write_all(index, root, progress: bool, procs: int) -> int:
     # Load jieba here, before the writer forks: a child forked while another thread holds
     # the loading lock would wait for it forever.
     warm_up()
-    writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=128)
+    writer = bulk_writer(index, procs)
     count = 0
     try:
         with tqdm(
