@@ -284,6 +284,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("HUB_BASE_URL", "http://127.0.0.1:8000")
 # indexes named after SEARCH_INDEX).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh").strip().lower()
 SEARCH_URL = os.environ.get("SEARCH_URL", "")
+# Memory for the Whoosh backend's decoded postings (hub.search.engine), per process.
+HUB_SEARCH_CACHE_MB = int(os.environ.get("HUB_SEARCH_CACHE_MB", "256"))
 if SEARCH_BACKEND == "whoosh":
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "hub.search.backend", "PATH": str(DATA_DIR / "search-index")}

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 from collections import OrderedDict
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from modelsearch.backends.base import (
@@ -27,6 +29,7 @@ from whoosh import query as wq
 from whoosh.idsets import BitSet
 from whoosh.sorting import Count, FieldFacet
 
+from hub.search import engine
 from hub.search.query import WhooshAutocompleteQueryCompiler, WhooshQueryCompiler
 from hub.search.schema import NULLS, PK, document_for, filter_column
 from hub.search.store import IndexStore, store_for
@@ -59,7 +62,21 @@ def flush(timeout: float = 10.0) -> bool:
 FILTER_CACHE_SIZE = 64
 
 
-def _allowed(searcher, compiler) -> BitSet | None:
+class Allowed:
+    """The documents a search's filters let through: as Whoosh's filter set and as the
+    boolean array over document numbers that ``hub.search.engine`` takes."""
+
+    def __init__(self, docnums, size: int):
+        self.mask = np.zeros(size, dtype=bool)
+        self.mask[np.fromiter(docnums, dtype=np.int64)] = True
+        self.count = int(self.mask.sum())
+
+    @cached_property
+    def bits(self) -> BitSet:
+        return BitSet(np.flatnonzero(self.mask).tolist(), size=len(self.mask))
+
+
+def _allowed(searcher, compiler) -> Allowed | None:
     """The documents the compiler's filters allow, from this searcher's cache."""
     filter_query = compiler.compiled_filter
     if filter_query is None:
@@ -67,7 +84,7 @@ def _allowed(searcher, compiler) -> BitSet | None:
     cache = searcher.__dict__.setdefault("_hub_allowed", OrderedDict())
     allowed = cache.get(filter_query)
     if allowed is None:
-        allowed = BitSet(searcher.docs_for_query(filter_query), size=searcher.doc_count_all())
+        allowed = Allowed(searcher.docs_for_query(filter_query), searcher.doc_count_all())
         cache[filter_query] = allowed
         if len(cache) > FILTER_CACHE_SIZE:
             cache.popitem(last=False)
@@ -188,8 +205,8 @@ class WhooshSearchResults(BaseSearchResults):
     def _run(self, search):
         """Run ``search(searcher, query, allowed)``; None if the index is unavailable.
 
-        ``allowed`` is the set of documents the queryset's filters (permissions included)
-        let through, or None when it has no filter.
+        ``allowed`` holds the documents the queryset's filters (permissions included)
+        let through, or is None when it has no filter.
         """
         store = self._store
         writer = writer_for(store)
@@ -203,7 +220,7 @@ class WhooshSearchResults(BaseSearchResults):
             allowed = _allowed(searcher, compiler)
             # Whoosh ignores an empty filter set (it tests the set's truth), so a filter
             # that allows nothing must turn the query itself into one that matches nothing.
-            query = compiler.compiled_query if allowed is None or allowed else wq.NullQuery
+            query = compiler.compiled_query if allowed is None or allowed.count else wq.NullQuery
             return search(searcher, query, allowed)
         except Exception as error:
             # The database answers this query; the index is rebuilt only if it is unreadable.
@@ -212,22 +229,40 @@ class WhooshSearchResults(BaseSearchResults):
                 store.broken(error)
             return None
 
-    def _hits(self, searcher, query, allowed) -> list[tuple[str, float]]:
-        if self.stop is not None and self.stop <= self.start:
-            return []
+    def _ranked(
+        self, searcher, query, allowed: Allowed | None, limit: int | None
+    ) -> list[tuple[float, int]]:
+        """The first ``limit`` matches as (score, document number), best first (none for
+        a limit of 0: counting only); remembers how many match in all."""
+        compiler = self.query_compiler
+        facets = compiler.sort_facets() if limit != 0 else None
+        try:
+            mask = None if allowed is None else allowed.mask
+            total, ranked = engine.search(searcher, query, mask, limit, facets)
+            _remember_total(compiler, searcher, total)
+            return ranked
+        except engine.Unsupported:
+            pass  # Whoosh's own matchers answer
         # optimize=False: the collector then counts every match while ranking, so the
         # count (which the search page asks for next) needs no second pass.
         results = searcher.search(
             query,
-            filter=allowed,
-            limit=self.stop,
-            sortedby=self.query_compiler.sort_facets(),
+            filter=None if allowed is None else allowed.bits,
+            limit=limit or None,
+            sortedby=facets,
+            scored=limit != 0,
             optimize=False,
         )
-        _remember_total(self.query_compiler, searcher, len(results))
+        _remember_total(compiler, searcher, len(results))
+        return results.top_n if limit != 0 else []
+
+    def _hits(self, searcher, query, allowed) -> list[tuple[str, float]]:
+        if self.stop is not None and self.stop <= self.start:
+            return []
+        ranked = self._ranked(searcher, query, allowed, self.stop)
         # The key from its column: reading the stored fields would unpickle whole bodies.
         keys = _pk_column(searcher)
-        return [(keys[docnum], score) for score, docnum in results.top_n[self.start : self.stop]]
+        return [(keys[docnum], score) for score, docnum in ranked[self.start : self.stop]]
 
     def _do_search(self):
         hits = self._run(self._hits)
@@ -251,8 +286,8 @@ class WhooshSearchResults(BaseSearchResults):
     def _count(self, searcher, query, allowed) -> int:
         total = _remembered_total(self.query_compiler, searcher)
         if total is None:
-            total = len(searcher.search(query, filter=allowed, limit=None, scored=False))
-            _remember_total(self.query_compiler, searcher, total)
+            self._ranked(searcher, query, allowed, limit=0)
+            total = _remembered_total(self.query_compiler, searcher)
         return total
 
     def _do_count(self) -> int:
@@ -277,13 +312,18 @@ class WhooshSearchResults(BaseSearchResults):
             is_null = wq.Term(NULLS, column.name)
             present = searcher.search(
                 wq.And([query, wq.Not(is_null)]),
-                filter=allowed,
+                filter=None if allowed is None else allowed.bits,
                 groupedby=FieldFacet(column.name, maptype=Count),
                 limit=None,
                 scored=False,
             ).groups()
             nulls = len(
-                searcher.search(wq.And([query, is_null]), filter=allowed, limit=None, scored=False)
+                searcher.search(
+                    wq.And([query, is_null]),
+                    filter=None if allowed is None else allowed.bits,
+                    limit=None,
+                    scored=False,
+                )
             )
             found = [(column.from_index(key), count) for key, count in present.items()]
             if nulls:
