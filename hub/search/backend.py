@@ -308,23 +308,23 @@ class WhooshSearchResults(BaseSearchResults):
             )
         column = filter_column(self.query_compiler.queryset.model, field)
 
-        def counts(searcher, query, allowed):
+        def counts(searcher, query, allowed: Allowed | None):
             is_null = wq.Term(NULLS, column.name)
-            present = searcher.search(
-                wq.And([query, wq.Not(is_null)]),
-                filter=None if allowed is None else allowed.bits,
-                groupedby=FieldFacet(column.name, maptype=Count),
-                limit=None,
-                scored=False,
-            ).groups()
-            nulls = len(
-                searcher.search(
-                    wq.And([query, is_null]),
-                    filter=None if allowed is None else allowed.bits,
+            present_query, null_query = wq.And([query, wq.Not(is_null)]), wq.And([query, is_null])
+            try:
+                mask = None if allowed is None else allowed.mask
+                present = engine.counts_by_column(searcher, present_query, mask, column.name)
+                nulls, _none = engine.search(searcher, null_query, mask, limit=0)
+            except engine.Unsupported:  # Whoosh's own matchers answer
+                bits = None if allowed is None else allowed.bits
+                present = searcher.search(
+                    present_query,
+                    filter=bits,
+                    groupedby=FieldFacet(column.name, maptype=Count),
                     limit=None,
                     scored=False,
-                )
-            )
+                ).groups()
+                nulls = len(searcher.search(null_query, filter=bits, limit=None, scored=False))
             found = [(column.from_index(key), count) for key, count in present.items()]
             if nulls:
                 found.append((None, nulls))

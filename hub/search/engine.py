@@ -26,8 +26,8 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -388,6 +388,29 @@ def _union(parts: list[Matches]) -> Matches:
     return Matches(ids, scores)
 
 
+def _matches(searcher, query, allowed: np.ndarray | None) -> Iterator[tuple]:
+    """(segment, its first document number, its matches) of every segment."""
+    for leaf, offset in searcher.leaf_searchers():
+        if not leaf.doc_count_all():
+            continue  # an empty index has a reader without a segment
+        segment = _Segment(searcher, leaf, offset, allowed)
+        yield segment, offset, segment.evaluate(query)
+
+
+def counts_by_column(searcher, query, allowed: np.ndarray | None, fieldname: str) -> dict:
+    """How many matches have each value of the sortable column ``fieldname`` (values as
+    the field reads them back, like Whoosh's ``FieldFacet`` groups)."""
+    counts: Counter = Counter()
+    for segment, _offset, found in _matches(searcher, query, allowed):
+        if len(found):
+            values, found_counts = np.unique(
+                segment.column(fieldname)[found.ids], return_counts=True
+            )
+            counts.update(dict(zip(values.tolist(), found_counts.tolist(), strict=True)))
+    field = searcher.schema[fieldname]
+    return {field.from_column_value(value): count for value, count in counts.items()}
+
+
 def search(
     searcher,
     query,
@@ -403,11 +426,7 @@ def search(
     Whoosh can evaluate.
     """
     ids, scores, columns = [], [], []
-    for leaf, offset in searcher.leaf_searchers():
-        if not leaf.doc_count_all():
-            continue  # an empty index has a reader without a segment
-        segment = _Segment(searcher, leaf, offset, allowed)
-        found = segment.evaluate(query)
+    for segment, offset, found in _matches(searcher, query, allowed):
         if len(found):
             ids.append(found.ids + offset)
             scores.append(found.scores)

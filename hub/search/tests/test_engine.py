@@ -12,12 +12,14 @@ import random
 
 import pytest
 from whoosh.query import Phrase
+from whoosh.sorting import Count, FieldFacet
 
 from hub.core.documents import save_document
 from hub.core.models import DocumentPage
 from hub.core.permissions import visible_documents
 from hub.search import engine
 from hub.search.backend import _allowed
+from hub.search.schema import filter_column
 
 WORDS_EN = ["weekly", "report", "budget", "review", "roadmap", "meeting", "minutes", "release"]
 WORDS_ZH = ["知识库", "会议纪要", "周报", "预算", "审批", "路线图", "发布", "服务器", "中文"]
@@ -127,3 +129,21 @@ def test_deleted_and_edited_documents_are_not_matched(corpus, spaces, org, make_
         document.delete()
     assert not DocumentPage.objects.search("独一无二")
     assert DocumentPage.objects.search("独一无二").count() == 0
+
+
+def test_facet_counts_as_whoosh_groups_them(corpus, spaces, org):
+    results = visible_documents(org.rd_member).search("weekly")
+    compiler = results.query_compiler
+    searcher = results._store.searcher()
+    allowed = _allowed(searcher, compiler)
+    column = filter_column(DocumentPage, compiler._get_filterable_field("space_id"))
+    whoosh = searcher.search(
+        compiler.compiled_query,
+        filter=allowed.bits,
+        groupedby=FieldFacet(column.name, maptype=Count),
+        limit=None,
+    ).groups()
+    ours = engine.counts_by_column(searcher, compiler.compiled_query, allowed.mask, column.name)
+    assert ours == whoosh and len(ours) >= 2
+    assert spaces.mkt.pk not in ours  # marketing's own space: not the R&D member's
+    assert dict(results.facet("space_id")) == whoosh
