@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from whoosh.formats import Positions
 from whoosh.query import Phrase
 from whoosh.sorting import Count, FieldFacet
 
@@ -19,6 +20,7 @@ from hub.core.models import DocumentPage
 from hub.core.permissions import visible_documents
 from hub.search import engine
 from hub.search.backend import _allowed
+from hub.search.formats import PackedPositions
 from hub.search.schema import filter_column
 
 WORDS_EN = ["weekly", "report", "budget", "review", "roadmap", "meeting", "minutes", "release"]
@@ -147,3 +149,17 @@ def test_facet_counts_as_whoosh_groups_them(corpus, spaces, org):
     assert ours == whoosh and len(ours) >= 2
     assert spaces.mkt.pk not in ours  # marketing's own space: not the R&D member's
     assert dict(results.facet("space_id")) == whoosh
+
+
+@pytest.mark.parametrize("fieldformat", [PackedPositions(), Positions()])
+def test_positions_decode_at_once_as_whoosh_decodes_them_one_by_one(fieldformat):
+    rng = random.Random(3)
+    lists = [sorted(rng.sample(range(70000), rng.randint(1, 30))) for _ in range(300)]
+    values = [fieldformat.encode(positions) for positions in lists]
+    assert [fieldformat.decode_positions(value) for value in values] == lists
+    assert [fieldformat.decode_frequency(value) for value in values] == [len(p) for p in lists]
+    owners, positions = engine._decode_positions(values, fieldformat)
+    decoded = [[] for _ in lists]
+    for owner, position in zip(owners.tolist(), positions.tolist(), strict=True):
+        decoded[owner].append(position)
+    assert decoded == lists
