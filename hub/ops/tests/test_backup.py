@@ -201,14 +201,17 @@ def test_an_older_backup_is_migrated_forward(source):
 
 
 # The refusals run in-process: they happen before anything is touched, which the test
-# database (with content of its own) shows.
+# database (with content of its own) shows. Their messages are asserted in English.
 
 
 @pytest.fixture
 def occupied_site(db):
+    from django.utils import translation
+
     from hub.core.models import User
 
-    return User.objects.create_user("keeper", password="x-pass-42")
+    with translation.override("en"):
+        yield User.objects.create_user("keeper", password="x-pass-42")
 
 
 def _unchanged(user) -> None:
