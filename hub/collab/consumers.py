@@ -22,6 +22,7 @@ from collections import deque
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -65,8 +66,22 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     # Rooms talk to the channel layer; a connection needs no channel of its own.
     channel_layer_alias = None
 
+    async def __call__(self, scope, receive, send) -> None:
+        # Without a channel layer the socket is the one source of messages: each is
+        # awaited and dispatched here, not through channels' await_many_dispatch, which
+        # makes a task and an asyncio.wait for every frame.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            while True:
+                await self.dispatch(await receive())
+
     async def connect(self) -> None:
         self.room: rooms.Room | None = None
+        # Read once: these are looked up for every frame.
+        self.max_frame_bytes = settings.HUB_COLLAB_MAX_FRAME_BYTES
+        self.max_backlog = settings.HUB_COLLAB_MAX_BACKLOG
         self.closing = False
         self.can_edit = False
         self.told_read_only = False
@@ -109,7 +124,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         try:
             if bytes_data is None:
                 raise ProtocolError("text frames are not part of the protocol")
-            frame = decode_frame(bytes_data, settings.HUB_COLLAB_MAX_FRAME_BYTES)
+            frame = decode_frame(bytes_data, self.max_frame_bytes)
             await self._handle(frame)
         except (ProtocolError, InvalidUpdate) as error:
             # The message only: a record holding the exception would keep documents alive.
@@ -152,7 +167,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             self.outbox_ready.clear()
             while self.outbox and not self.closing:
                 try:
-                    await self.send(bytes_data=self.outbox.popleft())
+                    # The ASGI send itself, without the consumer's send() wrappers.
+                    await self.base_send({"type": "websocket.send", "bytes": self.outbox.popleft()})
                 except Exception:
                     # The peer is gone; its disconnect is on the way.
                     self.closing = True
@@ -163,7 +179,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     def send_frame(self, frame: bytes) -> None:
         if self.closing:
             return
-        if len(self.outbox) >= settings.HUB_COLLAB_MAX_BACKLOG:
+        if len(self.outbox) >= self.max_backlog:
             logger.info("document %s: closing a connection that fell behind", self.page_id)
             self.closing = True
             self.outbox.clear()

@@ -100,6 +100,7 @@ class Room:
         self.checkpointed_edits = 0
         self.last_edit = self.last_checkpoint = time.monotonic()
         self.since_compaction = 0
+        self.compact_after = settings.HUB_COLLAB_COMPACT_AFTER
         self._tasks: list[asyncio.Task] = []
 
     # -- life cycle -------------------------------------------------------------------
@@ -178,7 +179,7 @@ class Room:
         self._relay(sync_frame(SYNC_UPDATE, update), exclude=origin)
         await self._publish({"type": "collab.update", "update": update})
         self.since_compaction += 1
-        if self.since_compaction >= settings.HUB_COLLAB_COMPACT_AFTER:
+        if self.since_compaction >= self.compact_after:
             self.since_compaction = 0
             self._tasks.append(asyncio.ensure_future(self._compact()))
 

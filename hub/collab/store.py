@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import functools
 import logging
 import queue
+import sqlite3
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import NamedTuple
 
@@ -131,23 +135,122 @@ def merge_latest_revision(page_id: int) -> bytes:
     return _merge_revision(page, snapshot, revision) if revision else b""
 
 
+@functools.cache
+def _insert_sql(rows: int, placeholder: str) -> str:
+    """One multi-row INSERT of (page id, data, user id, created at), returning the ids."""
+    table = connection.ops.quote_name(CollabUpdate._meta.db_table)
+    values = ", ".join([f"({placeholder}, {placeholder}, {placeholder}, {placeholder})"] * rows)
+    return f"INSERT INTO {table} (page_id, data, user_id, created_at) VALUES {values} RETURNING id"
+
+
+def _insert_params(entries: list[tuple[int, bytes, int | None]]) -> list:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return [value for entry in entries for value in (*entry, now)]
+
+
 def append(entries: list[tuple[int, bytes, int | None]]) -> list[int]:
     """Append accepted updates (page id, data, user id) to the log; their ids, in order.
 
     One multi-row INSERT in one transaction, without building model instances: this is
     the log writer's hot path, and the Python it runs holds the GIL the event loop needs.
     """
-    table = connection.ops.quote_name(CollabUpdate._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(entries))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [value for entry in entries for value in (*entry, now)]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (page_id, data, user_id, created_at) VALUES {rows} RETURNING id",
-            params,
-        )
+        cursor.execute(_insert_sql(len(entries), "%s"), _insert_params(entries))
         # One statement numbers its rows in order; RETURNING may list them in any order.
         return sorted(row_id for (row_id,) in cursor.fetchall())
+
+
+class _LoopCommitter:
+    """SQLite only: commits a lone update in the event loop's own thread.
+
+    With WAL and ``synchronous=NORMAL`` a commit writes the WAL without syncing (tens of
+    microseconds), cheaper than the two thread hand-overs the log writer needs, each a
+    wait for the GIL and a CPU. The connection is its own (plain ``sqlite3``, the same
+    PRAGMAs as Django's) with no busy wait: if another connection holds the write lock it
+    gives up at once and the caller queues the update for the writer thread instead, so
+    the event loop never waits for a lock. It never checkpoints the WAL either (a
+    checkpoint syncs the files, milliseconds): every ``CHECKPOINT_EVERY`` commits it asks
+    the writer thread to. Closed after ``IDLE_SECONDS`` without use.
+    """
+
+    IDLE_SECONDS = 30.0
+    CHECKPOINT_EVERY = 250  # commits; each adds a few pages, SQLite's own default is 1,000
+
+    def __init__(self, request_checkpoint: Callable[[], None]) -> None:
+        self._request_checkpoint = request_checkpoint
+        # Held while the connection is in use: a loop in another thread (tests run one
+        # per test) or a checkpoint that needs a pause finds it taken and moves on.
+        self.lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._sql = _insert_sql(1, "?")
+        # What Django's SQLite backend stores for timezone.now(), without its overhead.
+        self._timezone = connection.timezone if settings.USE_TZ else None
+        self._since_checkpoint = 0
+        self._last_use = 0.0
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
+        self.commits = 0  # transactions committed (tests and diagnostics)
+
+    def _open(self) -> sqlite3.Connection:
+        settings_dict = connection.settings_dict
+        db = sqlite3.connect(
+            settings_dict["NAME"], timeout=0, isolation_level=None, check_same_thread=False
+        )
+        try:
+            db.executescript(settings_dict["OPTIONS"].get("init_command", ""))
+            db.execute("PRAGMA wal_autocheckpoint=0")
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def append(self, page_id: int, data: bytes, user_id: int | None) -> int | None:
+        """Commit one update and return its id; None if it must go to the writer thread."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            db = self._db = self._db or self._open()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                now = datetime.datetime.now(self._timezone).replace(tzinfo=None)
+                params = (page_id, data, user_id, str(now))
+                ((update_id,),) = db.execute(self._sql, params).fetchall()
+                db.execute("COMMIT")
+            finally:
+                if db.in_transaction:  # failed: nothing of it stays
+                    db.rollback()
+        except sqlite3.Error as error:
+            if (error.sqlite_errorcode or 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                # Unexpected (disk full, say): the writer thread tries, and reports it.
+                logger.warning("committing a co-editing update directly failed: %s", error)
+                self._close()
+            return None
+        finally:
+            self.lock.release()
+        self.commits += 1
+        self._since_checkpoint += 1
+        if self._since_checkpoint >= self.CHECKPOINT_EVERY:
+            self._since_checkpoint = 0
+            self._request_checkpoint()
+        self._last_use = time.monotonic()
+        loop = asyncio.get_running_loop()
+        if self._timer_loop is not loop:  # (a loop that ended took its timer with it)
+            self._timer_loop = loop
+            loop.call_later(self.IDLE_SECONDS, self._close_when_idle, loop)
+        return update_id
+
+    def _close_when_idle(self, loop: asyncio.AbstractEventLoop) -> None:
+        idle = time.monotonic() - self._last_use
+        if idle < self.IDLE_SECONDS or not self.lock.acquire(blocking=False):
+            loop.call_later(max(self.IDLE_SECONDS - idle, 1.0), self._close_when_idle, loop)
+            return
+        self._timer_loop = None
+        self._close()
+        self.lock.release()
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 class _Pending(NamedTuple):
@@ -158,6 +261,9 @@ class _Pending(NamedTuple):
     future: asyncio.Future
 
 
+_CHECKPOINT = object()  # queued to ask the writer thread for a WAL checkpoint
+
+
 class LogWriter:
     """The process's one writer of the update log, with group commit.
 
@@ -165,36 +271,75 @@ class LogWriter:
     with its own database connection takes everything queued, appends it in one
     transaction and, once that committed, resolves each future with its row id, so an
     update is never acknowledged (relayed) before it is durable. Under load many updates
-    share a commit; a lone one costs one commit and two thread hand-overs, without the
-    connection being opened and closed each time as ``database_sync_to_async`` does
-    (closing SQLite's last connection checkpoints the WAL). Updates are committed in the
-    order they were queued, so a room's log keeps its order. The thread closes its
-    connection and ends after ``IDLE_SECONDS`` without work; the next update restarts it.
+    share a commit, without the connection being opened and closed each time as
+    ``database_sync_to_async`` does (closing SQLite's last connection checkpoints the
+    WAL). Updates are committed in the order they were queued, so a room's log keeps its
+    order. The thread closes its connection and ends after ``IDLE_SECONDS`` without work;
+    the next update restarts it.
+
+    On SQLite an update that finds nothing queued or being written is committed directly
+    by the event loop's thread instead (``_LoopCommitter``), and falls back to the queue
+    when another connection holds the write lock. Once one update is queued, every later
+    one is queued behind it until the thread has committed them all, so no update is
+    committed before one queued earlier (a room lives in one event loop, whose appends
+    run one at a time). On PostgreSQL every update goes through the thread: the event
+    loop never waits on the network.
     """
 
     IDLE_SECONDS = 30.0
     MAX_BATCH = 1000
+    # WAL frames (pages) past which a checkpoint pauses direct commits to catch up.
+    WAL_PAUSE_FRAMES = 10_000
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.commits = 0  # transactions committed (tests and diagnostics)
+        self._outstanding = 0  # updates queued and not yet committed (or failed)
+        self._direct: _LoopCommitter | None = None
+        self._direct_decided = False
+        self._checkpoint_queued = False
+        self.commits = 0  # transactions committed by the thread (tests and diagnostics)
+        self.checkpoints = 0  # WAL checkpoints the thread ran (tests and diagnostics)
+
+    @property
+    def direct_commits(self) -> int:
+        """Transactions committed directly in an event loop (tests and diagnostics)."""
+        return self._direct.commits if self._direct else 0
 
     async def append(self, page_id: int, data: bytes, user_id: int | None) -> int:
         """Store one update; return its log id once the transaction holding it committed."""
+        if not self._direct_decided:
+            self._direct_decided = True
+            if connection.vendor == "sqlite":
+                self._direct = _LoopCommitter(self._queue_checkpoint)
+        if self._direct is not None and self._outstanding == 0:
+            update_id = self._direct.append(page_id, data, user_id)
+            if update_id is not None:
+                return update_id
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         with self._lock:
-            self._queue.put(_Pending(page_id, data, user_id, loop, future))
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, daemon=True, name="hub-collab-log-writer"
-                )
-                self._thread.start()
+            self._outstanding += 1
+            self._put(_Pending(page_id, data, user_id, loop, future))
         return await future
 
-    def _next_batch(self) -> list[_Pending] | None:
+    def _put(self, item: _Pending | object) -> None:
+        """Queue ``item``, starting the thread if needed; the caller holds ``_lock``."""
+        self._queue.put(item)
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, daemon=True, name="hub-collab-log-writer"
+            )
+            self._thread.start()
+
+    def _queue_checkpoint(self) -> None:
+        with self._lock:
+            if not self._checkpoint_queued:
+                self._checkpoint_queued = True
+                self._put(_CHECKPOINT)
+
+    def _next_batch(self) -> list | None:
         """Everything queued (at most MAX_BATCH), waiting for the first; None to stop."""
         while True:
             try:
@@ -215,7 +360,11 @@ class LogWriter:
     def _run(self) -> None:
         try:
             while (batch := self._next_batch()) is not None:
-                self._write(batch)
+                updates = [item for item in batch if item is not _CHECKPOINT]
+                if updates:
+                    self._write(updates)
+                if len(updates) < len(batch):
+                    self._checkpoint()
         finally:
             with self._lock:  # died of a bug: the next update starts a new thread
                 if self._thread is threading.current_thread():
@@ -230,6 +379,8 @@ class LogWriter:
             logger.exception("appending %d co-editing updates failed", len(batch))
             results = [error] * len(batch)
             connection.close()  # a broken connection must not fail the next batch too
+        with self._lock:
+            self._outstanding -= len(batch)
         by_loop = defaultdict(list)
         for entry, result in zip(batch, results, strict=True):
             by_loop[entry.loop].append((entry.future, result))
@@ -237,6 +388,35 @@ class LogWriter:
             # One wake-up per event loop for the whole batch; a closed loop has no waiters.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, settled)
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database file while direct commits go on.
+
+        A passive checkpoint copies what was committed when it began; SQLite starts the
+        WAL over only at a write that finds all of it copied, so passes repeat while
+        commits came in during the last one. Under a sustained stream of edits that may
+        never happen: past ``WAL_PAUSE_FRAMES`` one pass runs with direct commits paused
+        (updates queue here meanwhile), so the WAL cannot grow without end.
+        """
+        with self._lock:
+            self._checkpoint_queued = False
+        try:
+            with connection.cursor() as cursor:
+                frames = -1
+                for _attempt in range(3):
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    _busy, log_frames, _copied = cursor.fetchone()
+                    if log_frames == frames:  # nothing committed during the last pass
+                        break
+                    frames = log_frames
+                else:
+                    if frames >= self.WAL_PAUSE_FRAMES and self._direct is not None:
+                        with self._direct.lock:
+                            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoints += 1
+        except Exception:  # the next request, or SQLite itself, checkpoints later
+            logger.exception("checkpointing the co-editing log's WAL failed")
+            connection.close()
 
 
 def _settle(settled: list[tuple[asyncio.Future, int | Exception]]) -> None:
@@ -257,23 +437,34 @@ def discard(update_ids: list[int]) -> None:
     CollabUpdate.objects.filter(pk__in=update_ids).delete()
 
 
-@transaction.atomic
 def compact(page_id: int, minimum: int | None = None) -> int:
     """Merge the log into the snapshot once it holds ``minimum`` rows; rows merged.
 
-    Only the rows read are deleted, so a row committed meanwhile stays in the log.
+    The merge (decoding and encoding the whole document, the slow part) runs outside
+    any transaction, so appends are not locked out meanwhile; a short transaction then
+    stores the new state only if the snapshot's state is still the one read, and deletes
+    only the rows read, so a row committed meanwhile stays in the log. If the state
+    changed (another process compacted), nothing is written: the next compaction merges.
     """
     minimum = settings.HUB_COLLAB_COMPACT_AFTER if minimum is None else minimum
-    page = _locked(page_id)
-    snapshot = CollabSnapshot.objects.get(page=page)
-    rows = list(CollabUpdate.objects.filter(page=page).values_list("pk", "data"))
+    state = bytes(
+        CollabSnapshot.objects.filter(page_id=page_id).values_list("state", flat=True).get()
+    )
+    rows = list(CollabUpdate.objects.filter(page_id=page_id).values_list("pk", "data"))
     if not rows or len(rows) < minimum:
         return 0
-    pieces = [bytes(snapshot.state)] if snapshot.state else []
-    doc = doc_from(pieces + [bytes(data) for _pk, data in rows], "state", page_id)
-    snapshot.state = doc.encode_state()
-    snapshot.save(update_fields=["state", "updated_at"])
-    CollabUpdate.objects.filter(pk__in=[pk for pk, _data in rows]).delete()
+    pieces = [state] if state else []
+    merged = doc_from(pieces + [bytes(data) for _pk, data in rows], "state", page_id)
+    new_state = merged.encode_state()
+    merged = None  # dropped here, in the thread that made it (y-py documents are bound)
+    with transaction.atomic():
+        _locked(page_id)
+        stored = CollabSnapshot.objects.filter(page_id=page_id, state=state).update(
+            state=new_state, updated_at=timezone.now()
+        )
+        if not stored:
+            return 0
+        CollabUpdate.objects.filter(pk__in=[pk for pk, _data in rows]).delete()
     return len(rows)
 
 

@@ -51,6 +51,7 @@ class CommittedLog:
     or event loop: a row it sees was committed."""
 
     def __init__(self, path: str):
+        self.path = path
         self.db = sqlite3.connect(path, check_same_thread=False)
         self.table = CollabUpdate._meta.db_table
 
