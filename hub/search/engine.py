@@ -40,8 +40,6 @@ from whoosh.scoring import BM25F
 from whoosh.sorting import FieldFacet
 from whoosh.util.numeric import _length_byte_cache
 
-from hub.search.formats import PackedPositions
-
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 _BYTE_TO_LENGTH = np.array(_length_byte_cache, dtype=np.float64)
@@ -139,25 +137,16 @@ def _read_postings(reader, fieldname: str, btext: bytes, values: bool) -> tuple:
     )
 
 
-def _decode_positions(raw: list[bytes], fieldformat) -> tuple[np.ndarray, np.ndarray]:
-    """(posting index, position) of every position in a term's posting values.
+def _decode_positions(raw: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(posting index, position) of every position in a term's Whoosh ``Positions`` values.
 
-    A value is a 4-byte count and the position deltas: packed integers
-    (``PackedPositions``, decoded all at once) or a pickled list (Whoosh's ``Positions``,
-    one pickle call each). Deltas are summed along the whole list, each posting's sum
-    restarted at its first position.
+    A value is a 4-byte count and a pickled list of position deltas; the deltas of all
+    postings are summed along the whole list at once, each posting's sum restarted at its
+    first position.
     """
-    if isinstance(fieldformat, PackedPositions):
-        counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // 4 - 1
-        words = np.frombuffer(b"".join(raw), dtype=">u4").astype(np.int64)
-        headers = np.cumsum(counts + 1) - (counts + 1)
-        keep = np.ones(len(words), dtype=bool)
-        keep[headers] = False
-        deltas = words[keep]
-    else:
-        lists = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in raw]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    lists = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in raw]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     owners = np.repeat(np.arange(len(raw), dtype=np.int64), counts)
     running = np.cumsum(deltas)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -218,7 +207,7 @@ class _Segment:
 
         def load() -> tuple:
             ids, _weights, raw = _read_postings(self.reader, fieldname, btext, values=True)
-            owners, positions = _decode_positions(raw, self.reader.schema[fieldname].format)
+            owners, positions = _decode_positions(raw)
             return ids[owners], positions
 
         return cache.get((self.token, "positions", fieldname, btext), load)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import models
 from django.utils import timezone
@@ -101,6 +101,12 @@ class FilterColumn:
         return value
 
 
+# The ``Positions`` format's value of a term at one position, shared by every posting
+# with that value (less work, and less memory in the bulk writer's pool).
+_SINGLE_POSITIONS: dict[int, bytes] = {}
+_SINGLE_POSITIONS_CACHED = 1 << 16
+
+
 class _PositionsField(whoosh_fields.TEXT):
     """A text column indexed from its terms' positions directly.
 
@@ -116,8 +122,16 @@ class _PositionsField(whoosh_fields.TEXT):
             yield from super().index(value, **kwargs)
             return
         encode, boost = self.format.encode, self.format.field_boost
+        single = _SINGLE_POSITIONS
         for term, found in self.positions(value).items():
-            yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
+            if len(found) == 1 and found[0] < _SINGLE_POSITIONS_CACHED:
+                # Most terms occur once in a text: their value is one of a few thousand.
+                encoded = single.get(found[0])
+                if encoded is None:
+                    encoded = single[found[0]] = encode(found)
+            else:
+                encoded = encode(found)
+            yield term.encode("utf-8"), len(found), len(found) * boost, encoded
 
 
 class WordField(_PositionsField):
@@ -260,9 +274,13 @@ def build_schema(root) -> whoosh_fields.Schema:
     return schema
 
 
+# The column of each (model, search_fields entry, prefix): a rebuild asks for every object.
+_cached_column_name = lru_cache(maxsize=1024)(column_name)
+
+
 def _values(model, field, obj, prefix: str, out: dict[str, list]) -> None:
     """Collect the raw values of one ``search_fields`` entry of ``obj`` into ``out``."""
-    name = column_name(model, field, prefix)
+    name = _cached_column_name(model, field, prefix)
     if isinstance(field, RelatedFields):
         value = field.get_value(obj)
         if value is None:

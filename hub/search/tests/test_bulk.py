@@ -4,7 +4,8 @@ Both build an index of the same documents (Chinese, English, mixed, repeated wor
 numeric filter column); every term of every field must then have the same postings
 (document, weight, positions), the same stored fields and the same field lengths, and the
 same queries must find the same documents, also when the pool spills sorted runs to disk
-and when rare terms are stored inline in the term table.
+and when rare terms are stored inline in the term table. With the same codec, the term
+table and postings files are the same byte for byte.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import pytest
 from whoosh import fields as whoosh_fields
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
 
 from hub.search.bulk import BulkWriter, HubCodec, bulk_writer
 from hub.search.schema import BigramField, WordField
@@ -128,3 +131,36 @@ def test_two_processes_write_one_segment_each_with_the_same_results(tmp_path):
     assert all(isinstance(segment.codec(), HubCodec) for segment in both._segments())
     for query in QUERIES:
         assert _hits(both, query) == _hits(reference, query) != set()
+
+
+def _segment_files(index) -> dict[str, bytes]:
+    """The term table and postings file of the index's one segment, by extension."""
+    (segment,) = index._segments()
+    storage = index.storage
+    return {
+        ext: storage.open_file(segment.make_filename(ext)).read()
+        for ext in (W3Codec.TERMS_EXT, W3Codec.POSTS_EXT)
+    }
+
+
+def test_the_term_table_and_postings_are_whooshs_byte_for_byte(tmp_path):
+    # 300 documents: common terms fill several 128-posting blocks, rare ones are inlined.
+    documents = _documents(300)
+    documents.append({"pk": "rare", "body": "独一无二 unique", "body__cjk": "独一无二", "space": 9})
+
+    def whoosh_writer(index):
+        return SegmentWriter(index, codec=HubCodec(), compound=False)
+
+    reference = _build(tmp_path / "whoosh", documents, whoosh_writer)
+    bulk = _build(tmp_path / "bulk", documents, lambda index: BulkWriter(index, compound=False))
+
+    expected = _segment_files(reference)
+    assert all(expected.values())
+    assert _segment_files(bulk) == expected
+
+
+def test_the_bulk_writer_refuses_fields_it_would_not_write(tmp_path):
+    schema = whoosh_fields.Schema(body=whoosh_fields.TEXT(vector=True))
+    index = FileStorage(str(tmp_path)).create_index(schema)
+    with pytest.raises(ValueError, match="vectors"):
+        BulkWriter(index)

@@ -20,7 +20,6 @@ from hub.core.models import DocumentPage
 from hub.core.permissions import visible_documents
 from hub.search import engine
 from hub.search.backend import _allowed
-from hub.search.formats import PackedPositions
 from hub.search.schema import filter_column
 
 WORDS_EN = ["weekly", "report", "budget", "review", "roadmap", "meeting", "minutes", "release"]
@@ -151,14 +150,14 @@ def test_facet_counts_as_whoosh_groups_them(corpus, spaces, org):
     assert dict(results.facet("space_id")) == whoosh
 
 
-@pytest.mark.parametrize("fieldformat", [PackedPositions(), Positions()])
-def test_positions_decode_at_once_as_whoosh_decodes_them_one_by_one(fieldformat):
+def test_positions_decode_at_once_as_whoosh_decodes_them_one_by_one():
+    fieldformat = Positions()
     rng = random.Random(3)
     lists = [sorted(rng.sample(range(70000), rng.randint(1, 30))) for _ in range(300)]
     values = [fieldformat.encode(positions) for positions in lists]
     assert [fieldformat.decode_positions(value) for value in values] == lists
     assert [fieldformat.decode_frequency(value) for value in values] == [len(p) for p in lists]
-    owners, positions = engine._decode_positions(values, fieldformat)
+    owners, positions = engine._decode_positions(values)
     decoded = [[] for _ in lists]
     for owner, position in zip(owners.tolist(), positions.tolist(), strict=True):
         decoded[owner].append(position)
