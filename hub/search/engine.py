@@ -65,6 +65,11 @@ class Matches:
 _NOTHING = Matches(_EMPTY_IDS, _EMPTY_SCORES)
 
 
+def _size(entry: tuple) -> int:
+    """Bytes an entry holds, roughly: its arrays and a little for the tuple and key."""
+    return sum(part.nbytes for part in entry if isinstance(part, np.ndarray)) + 200
+
+
 class _Cache:
     """A least-recently-used map bounded by the bytes of its numpy values."""
 
@@ -80,7 +85,7 @@ class _Cache:
                 self._entries.move_to_end(key)
                 return entry
         entry = load()  # outside the lock: other searches go on meanwhile
-        size = sum(part.nbytes for part in entry if isinstance(part, np.ndarray)) + 200
+        size = _size(entry)
         limit = settings.HUB_SEARCH_CACHE_MB * 1024 * 1024
         with self._lock:
             if key not in self._entries:
@@ -88,15 +93,8 @@ class _Cache:
                 self._bytes += size
                 while self._bytes > limit and len(self._entries) > 1:
                     _key, old = self._entries.popitem(last=False)
-                    self._bytes -= (
-                        sum(part.nbytes for part in old if isinstance(part, np.ndarray)) + 200
-                    )
+                    self._bytes -= _size(old)
         return entry
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
 
 
 cache = _Cache()
